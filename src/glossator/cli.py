@@ -1,0 +1,54 @@
+"""The command line: parse, run one command, print its problems, choose the exit code.
+
+Only the CLI and the command modules print; only this module exits. Exit codes:
+0 success, 1 problems in the edition, 2 bad usage, 3 rendering failed,
+4 outputs could not be written, 70 internal error (a bug), 130 interrupted.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+
+from . import __version__
+from .commands import NAMES, report
+from .errors import GlossatorError, UsageError
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="glossator", description="Build printable annotated editions.")
+    top.add_argument("--version", action="version", version=f"glossator {__version__}")
+    sub = top.add_subparsers(dest="command", metavar="COMMAND")
+    for name in NAMES:
+        command(name).add_parser(sub)
+    return top
+
+
+def command(name: str):
+    return importlib.import_module(f"glossator.commands.{name}")
+
+
+def main(argv=None) -> int:
+    args = parser().parse_args(argv)
+    if args.command is None:
+        parser().print_help(sys.stderr)
+        return 2
+    try:
+        return command(args.command).run(args)
+    except UsageError as exc:
+        print(f"glossator: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except GlossatorError as exc:
+        report(exc.findings)
+        print(f"glossator: {args.command} failed; previous outputs were left as they were.", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("glossator: interrupted; previous outputs were left as they were.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug: say so plainly, keep the traceback for those who ask
+        if os.environ.get("GLOSSATOR_DEBUG"):
+            raise
+        print(f"glossator: internal error ({type(exc).__name__}: {exc}). Previous outputs were left as they "
+              "were. Set GLOSSATOR_DEBUG=1 to see the traceback, and please report it.", file=sys.stderr)
+        return 70

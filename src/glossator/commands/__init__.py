@@ -1,0 +1,32 @@
+"""One module per command, each with `add_parser(subparsers)` and `run(args) -> exit code`.
+
+Command modules import heavy libraries (WeasyPrint) inside `run`, never at the
+top, so `glossator check` starts fast. Helpers shared by commands live here.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ..errors import UsageError
+
+NAMES = ("build", "check")
+
+
+def edition_root(path: str) -> Path:
+    root = Path(path)
+    if not root.is_dir():
+        raise UsageError(f"{path}: not a folder. Give the edition folder (the one holding source/ and annotations/).")
+    return root.resolve()
+
+
+def report(findings) -> None:
+    for f in findings:
+        print(f.format(), file=sys.stderr)
+
+
+def display(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)

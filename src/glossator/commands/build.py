@@ -1,0 +1,86 @@
+"""`glossator build`: the whole pipeline, outputs replaced only on success."""
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ..errors import Finding
+from ..model import PAPERS, Options
+from ..pipeline import checked_edition
+from ..write import write_outputs
+from . import display, edition_root, report
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("build", help="build the edition's PDF and HTML into output/")
+    p.add_argument("path", nargs="?", default=".", help="the edition folder (default: here)")
+    p.add_argument("--out", metavar="DIR", help="write the outputs to DIR instead of PATH/output")
+    p.add_argument("--paper", choices=sorted(PAPERS), default="letter", help="paper size (default: letter)")
+    p.add_argument("--simplex", action="store_true", help="one-sided printing: every note in the right margin")
+    p.add_argument("--no-paragraph-numbers", action="store_true", help="leave out the ¶ numbers in the margin")
+
+
+def run(args) -> int:
+    root = edition_root(args.path)
+    options = Options(paper=args.paper, duplex=not args.simplex,
+                      paragraph_numbers=not args.no_paragraph_numbers)
+    out = Path(args.out).resolve() if args.out else None
+    built = build(root, out, options)
+    report(built.warnings)
+    for path in built.files:
+        print(f"wrote {display(path)}")
+    print(f"built {built.pages} pages in {built.seconds:.2f} s ({built.passes} layout passes, "
+          f"{len(built.warnings)} warnings)")
+    return 0
+
+
+@dataclass(frozen=True)
+class Built:
+    files: tuple[Path, ...]
+    pages: int
+    seconds: float
+    passes: int
+    warnings: tuple[Finding, ...]
+
+
+def build(root: Path, out: Path | None = None, options: Options = Options(), renderer=None) -> Built:
+    """Check, render and write the edition at root. Raises a GlossatorError on any problem."""
+    from ..render import Renderer  # WeasyPrint loads only when a build runs
+
+    start = time.perf_counter()
+    checked = checked_edition(root)
+    edition = checked.edition
+    geometry = replace(PAPERS[options.paper], duplex=options.duplex)
+    renderer = renderer or Renderer(root)
+    with source_date(edition.meta.date):
+        rendered = renderer.render(edition, geometry, options)
+    slug = edition.meta.slug
+    files = write_outputs(out or root / "output", {
+        f"{slug}.pdf": rendered.pdf,
+        f"{slug}.html": rendered.html.encode("utf-8"),
+    })
+    return Built(tuple(files), rendered.pages, time.perf_counter() - start, rendered.passes, checked.warnings)
+
+
+class source_date:
+    """Fix the timestamps fontTools writes into subset fonts, for byte-identical PDFs.
+
+    SOURCE_DATE_EPOCH from the environment wins; otherwise the article's date is used.
+    """
+
+    def __init__(self, date):
+        self.date = date
+
+    def __enter__(self):
+        self.saved = os.environ.get("SOURCE_DATE_EPOCH")
+        if self.saved is None:
+            import calendar
+            d = self.date
+            epoch = calendar.timegm((d.year, d.month or 1, d.day or 1, 0, 0, 0)) if d else 0
+            os.environ["SOURCE_DATE_EPOCH"] = str(max(epoch, 0))
+
+    def __exit__(self, *exc):
+        if self.saved is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)

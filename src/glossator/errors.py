@@ -1,0 +1,176 @@
+"""Glossator's problems: coded findings, and one family of exceptions.
+
+Every problem Glossator reports is a :class:`Finding`: a code from :data:`CODES`,
+a severity, a place (file, line, column), a message saying what is wrong and a
+hint saying what to do. Stations collect findings and keep going, so one run
+reports everything; only the CLI prints them and picks the exit code.
+
+Exceptions, for what cannot go on::
+
+    GlossatorError            carries findings; exit 1
+    ├── InputError            the edition's files are wrong (exit 1)
+    ├── RenderError           Jinja2 or WeasyPrint failed (exit 3)
+    └── OutputError           the outputs could not be written (exit 4)
+    UsageError                the command line is wrong (exit 2)
+
+Foreign exceptions (YAML, Jinja2, WeasyPrint, OS) are wrapped where they enter,
+``raise RenderError(...) from exc``, never let through to the user.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Code:
+    severity: str
+    message: str  # str.format template, filled from the finding's details
+    hint: str
+
+
+# The catalogue: the emitting code looks messages up here, so it cannot drift.
+# Families: S source, Y annotation files, A anchors, N notes, G glossary,
+# C chronology, L layout, R render, O output.
+CODES: dict[str, Code] = {
+    "S101": Code(ERROR, "{what} not found",
+                 "Create it, or run the command in an edition folder (source/, annotations/)."),
+    "S102": Code(ERROR, "file is not UTF-8 text ({reason})",
+                 "Save the file with UTF-8 encoding."),
+    "S103": Code(ERROR, "front matter is missing or not closed",
+                 "Start the file with a '---' line, YAML fields, and another '---' line."),
+    "S104": Code(ERROR, "front matter: {reason}",
+                 "Fix the YAML between the two '---' lines."),
+    "S105": Code(ERROR, "front matter: required field '{field}' is missing",
+                 "Add '{field}:' to the front matter."),
+    "S106": Code(ERROR, "front matter: '{field}' {reason}",
+                 "{fix}"),
+    "S107": Code(ERROR, "front matter: unknown field '{field}'{suggestion}",
+                 "Known fields: {known}."),
+    "S108": Code(ERROR, "the article has no paragraphs",
+                 "Write the article's text below the front matter, paragraphs separated by blank lines."),
+    "S109": Code(ERROR, "unsupported Markdown: {what}",
+                 "Use paragraphs, '::: pullquote' blocks, headings, emphasis and links."),
+    "Y101": Code(ERROR, "YAML syntax error: {reason}",
+                 "Check indentation (spaces, not tabs) and quote values that contain ': ' or start with a quote."),
+    "Y102": Code(ERROR, "expected a list of {items} at the top level, found {found}",
+                 "Write each {item} as a list item starting with '- '."),
+    "Y103": Code(ERROR, "{item} {index}: expected a mapping of fields, found {found}",
+                 "Write fields as 'key: value' lines under the '- '."),
+    "Y104": Code(ERROR, "{item} {label}: required field '{field}' is missing",
+                 "Add '{field}:' to this {item}."),
+    "Y105": Code(ERROR, "{item} {label}: unknown field '{field}'{suggestion}",
+                 "Known fields: {known}."),
+    "Y106": Code(ERROR, "{item} {label}: '{field}' must be {expected}, found {found}",
+                 "Write '{field}' as {expected}."),
+    "Y107": Code(ERROR, "{item} {label}: duplicate id '{id}' (first at line {first})",
+                 "Give each {item} its own id."),
+    "Y108": Code(WARNING, "the file is empty", "Add {items}, or delete the file."),
+    "Y109": Code(ERROR, "file is not UTF-8 text ({reason})", "Save the file with UTF-8 encoding."),
+    "Y110": Code(ERROR, "{item} {label}: '{field}' is empty", "Write a value, or remove the field."),
+    "A101": Code(ERROR, "{item} '{id}': quote not found: “{quote}”{closest}",
+                 "Copy the passage exactly as it reads in source/article.md."),
+    "A102": Code(ERROR, "{item} '{id}': quote occurs {count} times: {places}",
+                 "Add 'before:' or 'after:' with words next to the right one, or 'occurrence: N'."),
+    "A103": Code(WARNING, "{item} '{id}': quote matched, but case differs: “{found}”",
+                 "Set quote: \"{found}\"."),
+    "A105": Code(WARNING, "{item} '{id}': quote “{quote}” is short ({length} characters): a fragile anchor",
+                 "Quote a few more words so edits to the article cannot move it."),
+    "A106": Code(ERROR, "{item} '{id}': {field}: “{text}” is not next to any occurrence of the quote",
+                 "Copy the words just {side} the quote from the article, or remove '{field}:'."),
+    "A107": Code(ERROR, "{item} '{id}': occurrence {occurrence} asked for, the quote occurs {count} times",
+                 "Use a number from 1 to {count}."),
+    "N101": Code(ERROR, "note '{id}': see: '{target}' is not a note id",
+                 "Use the id of another note in annotations/notes.yaml."),
+    "N102": Code(ERROR, "note '{id}': call falls inside another note's call at the same place",
+                 "Quote a different passage for one of the two notes."),
+    "G101": Code(WARNING, "glossary term '{term}' never occurs in the article",
+                 "Add the spelling the article uses to 'aliases:', or remove the term."),
+    "G102": Code(ERROR, "glossary: '{alias}' is given for both '{a}' and '{b}'",
+                 "Keep each term and alias on one entry only."),
+    "G103": Code(ERROR, "glossary term '{term}': see: '{target}' is not a glossary id",
+                 "Use the id (or the slug of the term) of another glossary entry."),
+    "C101": Code(ERROR, "chronology: '{field}' “{value}” is not an ISO date",
+                 "Write a year, year-month or year-month-day: \"2003\", \"2011-12\", \"2020-01-03\"."),
+    "C102": Code(ERROR, "chronology: end {end} is before date {date}",
+                 "Swap the two dates, or correct one."),
+    "L101": Code(ERROR, "note {number} ('{id}') is taller than the page's note column",
+                 "Shorten the note, or split it into two notes."),
+    "L102": Code(ERROR, "page {page}: notes do not fit beside the text even after moving text to the next page",
+                 "Shorten the notes on page {page}, or anchor some of them further on."),
+    "R101": Code(ERROR, "template error: {reason}", "Check the templates in the edition's templates/ folder."),
+    "R102": Code(ERROR, "WeasyPrint could not render the edition: {reason}",
+                 "Check styles/*.css; run with --verbose for details."),
+    "R103": Code(ERROR, "layout did not settle: {reason}",
+                 "This is a Glossator bug; please report it with the edition."),
+    "O101": Code(ERROR, "cannot write {what}: {reason}",
+                 "Check the output folder exists and is writable, or pass --out DIR."),
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    severity: str
+    path: str
+    line: int
+    column: int
+    message: str
+    hint: str
+
+    def format(self) -> str:
+        place = self.path
+        if self.line:
+            place += f":{self.line}"
+            if self.column:
+                place += f":{self.column}"
+        return f"{place}: {self.code} {self.message}\n    hint: {self.hint}"
+
+    def as_dict(self) -> dict:
+        return {
+            "code": self.code, "severity": self.severity, "path": self.path,
+            "line": self.line, "column": self.column,
+            "message": self.message, "hint": self.hint,
+        }
+
+
+def finding(code: str, where=None, **details) -> Finding:
+    """Build the finding for `code` at `where` (a model.Where, or None)."""
+    entry = CODES[code]
+    path = getattr(where, "path", "") if where is not None else ""
+    line = getattr(where, "line", 0) if where is not None else 0
+    column = getattr(where, "column", 0) if where is not None else 0
+    return Finding(
+        code=code, severity=entry.severity, path=path, line=line, column=column,
+        message=entry.message.format(**details), hint=entry.hint.format(**details),
+    )
+
+
+def errors_in(findings) -> list[Finding]:
+    return [f for f in findings if f.severity == ERROR]
+
+
+class GlossatorError(Exception):
+    exit_code = 1
+
+    def __init__(self, findings):
+        self.findings = tuple(findings)
+        super().__init__("; ".join(f.message for f in self.findings))
+
+
+class InputError(GlossatorError):
+    exit_code = 1
+
+
+class RenderError(GlossatorError):
+    exit_code = 3
+
+
+class OutputError(GlossatorError):
+    exit_code = 4
+
+
+class UsageError(Exception):
+    exit_code = 2

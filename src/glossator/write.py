@@ -1,0 +1,50 @@
+"""Station 5, write: the only code that touches output/.
+
+Every output is written to a temporary file in the same folder, flushed to disk,
+and moved over the old one in a single rename, only after the whole build has
+succeeded. A failed build, Ctrl-C or a kill leaves the previous files as they were.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from .errors import OutputError, finding
+from .model import Where
+
+
+def write_outputs(folder: Path, files: dict[str, bytes]) -> list[Path]:
+    """Write {name: bytes} into folder; all files are prepared before any is replaced."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError([finding("O101", Where(str(folder)), what=str(folder), reason=exc.strerror or exc)]) from exc
+    staged: list[tuple[str, Path]] = []
+    try:
+        for name, data in files.items():
+            staged.append((staged_file(folder, name, data), folder / name))
+        for temp, final in staged:
+            os.replace(temp, final)
+    except OSError as exc:
+        raise OutputError([finding("O101", Where(str(folder)), what=str(folder / name),
+                                   reason=exc.strerror or exc)]) from exc
+    finally:
+        for temp, _ in staged:
+            if os.path.exists(temp):
+                os.unlink(temp)
+    return [final for _, final in staged]
+
+
+def staged_file(folder: Path, name: str, data: bytes) -> str:
+    fd, temp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, 0o644)
+    except BaseException:
+        os.unlink(temp)
+        raise
+    return temp
