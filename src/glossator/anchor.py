@@ -7,22 +7,34 @@ first that finds something:
 1. exact;
 2. normalised: NFKC, quotes and apostrophes straight, every dash alike, runs of
    white space as one space, soft hyphens and zero-width characters ignored;
-3. normalised and case-folded (a warning says the case differs).
+3. normalised and case-folded (a warning says the case differs);
+4. approximate, for quotes of FUZZY_LENGTH characters or more: the least edit
+   distance within a paragraph (edlib's infix alignment), on the case-folded
+   normalised text. Up to FUZZY_PLAIN of the characters wrong is placed with a
+   warning showing the article's words; up to FUZZY_CONFIRMED only where
+   `before` or `after` is given and agrees; otherwise the quote is an orphan.
 
 Several candidates are narrowed by `paragraph`, `before`, `after`, then
 `occurrence`; if more than one is left, that is an error listing each place,
-never a guess.
+never a guess. An orphan's error names the closest passage and how alike it is.
 """
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from dataclasses import dataclass
+
+import edlib
 
 from .errors import Finding, finding
 from .model import Article, Quote, Span, Term, Where
 
 FRAGILE_LENGTH = 12  # a unique quote shorter than this gets a warning
+FUZZY_LENGTH = 12  # shorter quotes are never placed approximately: too many near misses
+FUZZY_PLAIN = 0.10  # share of a quote's characters that may be wrong: placed, with a warning
+FUZZY_CONFIRMED = 0.25  # ...that may be wrong where 'before:' or 'after:' agrees
+CLOSEST_SHOWN = 0.5  # an orphan's closest passage is named if at least this alike
 
 _FOLD = {
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'",
@@ -69,6 +81,7 @@ class Candidate:
     span: Span
     paragraph: int
     text: str  # the article's own words at the span
+    distance: int = 0  # edits between the quote and those words (approximate matches only)
 
 
 @dataclass(frozen=True)
@@ -117,20 +130,97 @@ class Anchorer:
                 start = folded.text.find(needle, start + 1)
         return found
 
+    def approximate(self, needle: str, limit: int) -> list[Candidate]:
+        """The places within `limit` edits of the case-folded `needle`, at the least distance
+        each paragraph allows; limit -1: the best place in each paragraph, however far."""
+        found = []
+        for (index, block), folded in zip(self.paragraphs, self._folded[True]):
+            try:
+                result = edlib.align(needle, folded.text, mode="HW", task="locations", k=limit)
+            except ValueError:  # more than 256 distinct characters: no approximate match
+                continue
+            if result["editDistance"] < 0:
+                continue
+            for start, end in _separate(result["locations"], len(needle)):
+                a, b = _trimmed(block.text, folded.origin[start], folded.origin[end] + 1)
+                found.append(Candidate(Span(index, a, b), block.number, block.text[a:b], result["editDistance"]))
+        return found
+
     def resolve(self, quote: Quote, item: str, ident: str, where: Where) -> Resolved:
-        found, tier = self.candidates(quote.text)
+        where = quote.where or where
         details = dict(item=item, id=ident)
+        found, tier = self.candidates(quote.text)
         if not found:
-            return Resolved(None, (finding("A101", where, quote=quote.text, closest="", **details),))
+            return self.resolve_approximately(quote, where, details)
         chosen, problem = self.narrow(found, quote, where, details)
         if problem:
             return Resolved(None, (problem,))
         notes = []
         if tier == 3:
-            notes.append(finding("A103", where, found=chosen.text, **details))
+            notes.append(finding("A103", where, found=chosen.text, quoted=yaml_quoted(chosen.text), **details))
         if len(found) == 1 and len(fold_plain(quote.text)) < FRAGILE_LENGTH:
             notes.append(finding("A105", where, quote=quote.text, length=len(quote.text), **details))
+        notes.extend(self.stale_hint(chosen, quote, where, details))
         return Resolved(chosen.span, tuple(notes))
+
+    def resolve_approximately(self, quote: Quote, where: Where, details: dict) -> Resolved:
+        """Tier 4, for a quote no other tier found."""
+        needle = fold_plain(quote.text, casefold=True)
+        if len(needle) >= FUZZY_LENGTH:
+            confirmed = quote.before is not None or quote.after is not None
+            found = self.approximate(needle, int(len(needle) * (FUZZY_CONFIRMED if confirmed else FUZZY_PLAIN)))
+            # Past FUZZY_PLAIN a place counts only where the words beside it agree.
+            plain = int(len(needle) * FUZZY_PLAIN)
+            found = [c for c in found if c.distance <= plain or self._beside_agrees(c.span, quote)]
+            if found:
+                chosen, problem = self.narrow(found, quote, where, details)
+                if problem:
+                    return Resolved(None, (problem,))
+                notes = [finding("A104", where, similarity=_percent(chosen.distance, needle), found=chosen.text,
+                                 quoted=yaml_quoted(chosen.text), **details)]
+                notes.extend(self.stale_hint(chosen, quote, where, details))
+                return Resolved(chosen.span, tuple(notes))
+        return Resolved(None, (self.orphan(quote, needle, where, details),))
+
+    def orphan(self, quote: Quote, needle: str, where: Where, details: dict) -> Finding:
+        """The error for a quote that is nowhere: A108 if a passage is nearly it, else A101."""
+        reason = self._misplaced(needle)
+        if reason:
+            return finding("A101", where, quote=quote.text, closest=f" ({reason})", **details)
+        best = min(self.approximate(needle, -1), key=lambda c: c.distance, default=None) if needle else None
+        alike = best is not None and 1 - best.distance / len(needle) >= CLOSEST_SHOWN
+        if alike and len(needle) >= FUZZY_LENGTH and best.distance <= len(needle) * FUZZY_CONFIRMED:
+            return finding("A108", where, paragraph=best.paragraph, found=best.text,
+                           similarity=_percent(best.distance, needle), **details)
+        closest = ""
+        if alike:
+            closest = (f"; the closest passage, ¶ {best.paragraph} “{best.text}”, is "
+                       f"{_percent(best.distance, needle)}% alike")
+        return finding("A101", where, quote=quote.text, closest=closest, **details)
+
+    def _misplaced(self, needle: str) -> str | None:
+        """Why a quote that is in the article does not count: it crosses paragraphs, or it is
+        in a pull quote or heading."""
+        if not needle:
+            return None
+        for (_, a), (_, b) in zip(self.paragraphs, self.paragraphs[1:]):
+            if needle in fold(f"{a.text} {b.text}", True).text:
+                return f"it runs from ¶ {a.number} into ¶ {b.number}; a quote stays within one paragraph"
+        for block in self.article.blocks:
+            if block.kind != "paragraph" and needle in fold(block.text, True).text:
+                kind = "pull quote" if block.kind == "pullquote" else block.kind
+                return f"it is only in a {kind}; quotes anchor in the article's paragraphs"
+        return None
+
+    def stale_hint(self, chosen: Candidate, quote: Quote, where: Where, details: dict) -> list[Finding]:
+        if quote.paragraph is None or quote.paragraph == chosen.paragraph:
+            return []
+        return [finding("A109", where, hint=quote.paragraph, actual=chosen.paragraph, **details)]
+
+    def _beside_agrees(self, span: Span, quote: Quote) -> bool:
+        """'before:' or 'after:' is given, and every one given agrees with the words beside span."""
+        given = [(field, getattr(quote, field)) for field in ("before", "after") if getattr(quote, field) is not None]
+        return bool(given) and all(self._context_agrees(span, text, field) for field, text in given)
 
     def narrow(self, found: list[Candidate], quote: Quote, where: Where, details: dict):
         """(the one candidate, None) or (None, the finding that says why not)."""
@@ -167,6 +257,36 @@ class Anchorer:
             after = text[c.span.end: c.span.end + 25].rstrip()
             places.append(f"¶ {c.paragraph} “…{before}[{c.text}]{after}…”")
         return "; ".join(places)
+
+
+def _separate(locations, length: int) -> list[tuple[int, int]]:
+    """One (start, end) for each cluster of overlapping locations edlib found: the one whose
+    length is nearest the quote's (an extra or missing letter at the ends costs the same)."""
+    chosen: list[tuple[int, int]] = []
+    for start, end in sorted((s, e) for s, e in locations if s is not None and s <= e):  # (None, -1): empty text
+        if chosen and start <= chosen[-1][1]:
+            if abs(end - start + 1 - length) < abs(chosen[-1][1] - chosen[-1][0] + 1 - length):
+                chosen[-1] = (start, end)
+        else:
+            chosen.append((start, end))
+    return chosen
+
+
+def _trimmed(text: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    return a, b
+
+
+def _percent(distance: int, needle: str) -> int:
+    return int(100 * (1 - distance / len(needle)))
+
+
+def yaml_quoted(text: str) -> str:
+    """text as a YAML double-quoted scalar, ready to paste after 'quote: '."""
+    return json.dumps(text, ensure_ascii=False)
 
 
 def find_terms(article: Article, terms: tuple[Term, ...]) -> dict[str, list[Span]]:

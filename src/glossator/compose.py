@@ -1,13 +1,13 @@
 """Station 3, compose: article + annotations + anchors -> one Edition.
 
 Here notes get their numbers (in the order their calls are read), glossary
-terms their marked occurrences, chronology events their place in the text, and
+terms their occurrences, chronology events their place in the text, and
 Markdown becomes HTML. What the template receives is final: it only lays out.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 
 from markdown_it import MarkdownIt
@@ -18,6 +18,9 @@ from .errors import Finding, finding
 from .model import (Annotations, Article, Block, ComposedBlock, ComposedEvent, ComposedNote,
                     ComposedTerm, Edition, Piece, Span)
 
+# Where each word of a paragraph starts: the places a paragraph may be split
+# across pages, and where line numbers can ride.
+WORD = re.compile(r"(?<!\S)\S")
 # Two or more capitals (ISIS, SOFA, KH, IRGC): set in small capitals.
 ACRONYM = re.compile(r"(?<![\w.])[A-Z][A-Z0-9]*[A-Z](?:s\b)?(?![\w.])")
 
@@ -28,26 +31,28 @@ class Composed:
     findings: tuple[Finding, ...]
 
 
-def compose(article: Article, annotations: Annotations) -> Composed:
+def compose(article: Article, annotations: Annotations, build: bool = True) -> Composed:
+    """build=False: only check (anchors, overlaps, glossary), as when the annotations
+    already have problems and were loaded in part."""
     findings: list[Finding] = []
     anchorer = Anchorer(article)
     note_spans = resolve_all(anchorer, annotations.notes, "note", findings)
     event_spans = resolve_all(anchorer, annotations.chronology, "event", findings)
-    check_references(annotations, findings)
+    check_overlaps(article, annotations.notes, note_spans, findings)
     term_spans = find_terms(article, annotations.glossary)
     for term in annotations.glossary:
         if not term_spans[term.id]:
             findings.append(finding("G101", term.where, term=term.term))
-    if any(f.severity == "error" for f in findings):
+    if not build or any(f.severity == "error" for f in findings):
         return Composed(None, tuple(findings))
 
     numbers = number_notes(annotations, note_spans)
-    blocks = compose_blocks(article, numbers, note_spans, event_spans, term_spans)
+    blocks = compose_blocks(article, numbers, note_spans, term_spans)
     edition = Edition(
-        meta=article.meta,
+        meta=replace(article.meta, url=article.meta.url if safe_link(article.meta.url or "") else None),
         blocks=blocks,
         notes=compose_notes(annotations, note_spans, numbers),
-        glossary=compose_glossary(annotations, term_spans),
+        glossary=compose_glossary(annotations, term_spans, article),
         chronology=compose_chronology(annotations, event_spans, article),
         bio_html=render_markdown(article.meta.bio) if article.meta.bio else None,
         credits_html=render_markdown(article.meta.credits) if article.meta.credits else None,
@@ -69,22 +74,19 @@ def resolve_all(anchorer: Anchorer, things, item: str, findings: list) -> dict[s
     return spans
 
 
-def check_references(annotations: Annotations, findings: list) -> None:
-    note_ids = {n.id for n in annotations.notes}
-    for note in annotations.notes:
-        for target in note.see:
-            if target not in note_ids:
-                findings.append(finding("N101", note.where, id=note.id, target=target))
-    term_ids = {t.id for t in annotations.glossary}
-    owner: dict[str, str] = {}
-    for term in annotations.glossary:
-        for target in term.see:
-            if target not in term_ids:
-                findings.append(finding("G103", term.where, term=term.term, target=target))
-        for spelling in term.spellings:
-            if owner.get(spelling, term.term) != term.term:
-                findings.append(finding("G102", term.where, alias=spelling, a=owner[spelling], b=term.term))
-            owner.setdefault(spelling, term.term)
+def check_overlaps(article: Article, notes, spans: dict[str, Span], findings: list) -> None:
+    """Notes whose quotes share words are allowed (their calls go in reading order), but reported:
+    each note once, with the earlier note (in reading order) it overlaps."""
+    placed = sorted(((spans[n.id].block, spans[n.id].start, spans[n.id].end, k, n)
+                     for k, n in enumerate(notes) if n.id in spans), key=lambda t: t[:4])
+    reach = None  # the note reaching furthest right so far in this block
+    for block, start, end, _, note in placed:
+        if reach is not None and reach[0] == block and start < reach[2]:
+            text = article.blocks[block].text[start: min(end, reach[2])]
+            findings.append(finding("N103", note.quote.where or note.where, id=note.id, other=reach[4].id,
+                                    paragraph=article.blocks[block].number, text=text))
+        if reach is None or reach[0] != block or end > reach[2]:
+            reach = (block, start, end, 0, note)
 
 
 def number_notes(annotations: Annotations, spans: dict[str, Span]) -> dict[str, int]:
@@ -96,62 +98,66 @@ def number_notes(annotations: Annotations, spans: dict[str, Span]) -> dict[str, 
 
 # --- the article's blocks ------------------------------------------------------------
 
-def compose_blocks(article, numbers, note_spans, event_spans, term_spans) -> tuple[ComposedBlock, ...]:
+def compose_blocks(article, numbers, note_spans, term_spans) -> tuple[ComposedBlock, ...]:
     calls: dict[int, dict[int, list[int]]] = {}
     for note_id, span in note_spans.items():
         calls.setdefault(span.block, {}).setdefault(span.end, []).append(numbers[note_id])
-    marks: dict[int, dict[int, list[str]]] = {}
-    for event_id, span in event_spans.items():
-        marks.setdefault(span.block, {}).setdefault(span.start, []).append(event_id)
-    terms: dict[int, list[tuple[Span, str, int]]] = {}
+    firsts: dict[int, list[tuple[Span, str]]] = {}
     for term_id, spans in term_spans.items():
-        for k, span in enumerate(spans, 1):
-            terms.setdefault(span.block, []).append((span, term_id, k))
+        if spans:  # only a term's first occurrence is marked and linked
+            firsts.setdefault(spans[0].block, []).append((spans[0], term_id))
     out = []
     for index, block in enumerate(article.blocks):
-        pieces = block_pieces(block, calls.get(index, {}), marks.get(index, {}), terms.get(index, []))
-        ident = f"p{block.number}" if block.number else f"{block.kind}-{index + 1}"
-        out.append(ComposedBlock(block.kind, block.number, pieces, ident))
+        pieces = block_pieces(block, calls.get(index, {}), firsts.get(index, []))
+        out.append(ComposedBlock(block.kind, block.number, pieces, block_id(block, index)))
     return tuple(out)
 
 
-def block_pieces(block: Block, calls: dict, marks: dict, terms: list) -> tuple[Piece, ...]:
+def block_id(block: Block, index: int) -> str:
+    return f"p{block.number}" if block.number else f"{block.kind}-{index + 1}"
+
+
+def block_pieces(block: Block, calls: dict, terms: list) -> tuple[Piece, ...]:
     text = block.text
     run_starts, offset = [], 0
     for run in block.runs:
         run_starts.append(offset)
         offset += len(run.text)
-    cuts = {0, len(text), *run_starts, *calls, *marks}
-    for span, _, _ in terms:
+    # paragraphs only: they are what the placement pass may split
+    words = {m.start(): f"w{block.number}-{m.start()}" for m in WORD.finditer(text)} if block.number else {}
+    cuts = {0, len(text), *run_starts, *calls, *words}
+    for span, _ in terms:
         cuts.update((span.start, span.end))
     pieces: list[Piece] = []
     for a, b in pairwise(sorted(cuts)):
-        pieces.extend(boundary(a, calls, marks))
+        pieces.extend(call_pieces(a, calls))
+        if a in words:
+            pieces.append(Piece("word", target=words[a], offset=a))
         run = block.runs[max(i for i, s in enumerate(run_starts) if s <= a)]
-        term = next(((s, t, k) for s, t, k in terms if s.start <= a < s.end), None)
+        term = next(((s, t) for s, t in terms if s.start <= a < s.end), None)
         pieces.extend(text_pieces(text[a:b], run, term, first=term is not None and term[0].start == a))
-    pieces.extend(boundary(len(text), calls, marks))
+    pieces.extend(call_pieces(len(text), calls))
     return tuple(pieces)
 
 
-def boundary(offset: int, calls: dict, marks: dict) -> list[Piece]:
-    """Calls for quotes ending here, then marks for passages starting here."""
-    out = [Piece("call", text=str(n), number=n, target=f"call-{n}") for n in sorted(calls.get(offset, []))]
-    out += [Piece("mark", target=f"at-{event_id}") for event_id in marks.get(offset, [])]
-    return out
+def call_pieces(offset: int, calls: dict) -> list[Piece]:
+    """Calls for the quotes that end here."""
+    return [Piece("call", text=str(n), number=n, target=f"call-{n}") for n in sorted(calls.get(offset, []))]
 
 
 def text_pieces(text: str, run, term, first: bool) -> list[Piece]:
-    """Text with its run's styles, acronyms split out; `first`: this starts a term occurrence."""
+    """Text with its run's styles, acronyms split out; `term`: inside a term's first
+    occurrence, `first`: at its start (which carries the id the glossary links back to)."""
     term_id = term[1] if term else None
-    first_use = bool(term) and term[2] == 1
-    target = f"g-{term_id}-{term[2]}" if term and first else None
+    first_use = term is not None
+    target = f"g-{term_id}-1" if term and first else None
     out, last = [], 0
     for m in [*ACRONYM.finditer(text), None]:
         start, end = (m.start(), m.end()) if m else (len(text), len(text))
         for chunk, caps in ((text[last:start], False), (text[start:end], True)):
             if chunk:
-                out.append(Piece("text", chunk, run.em, run.strong, run.href, caps, term_id, first_use,
+                out.append(Piece("text", chunk, run.em, run.strong, run.href if safe_link(run.href or "") else None,
+                                 caps, term_id, first_use,
                                  target=target))
                 target = None  # the id goes on the first chunk only
         last = end
@@ -173,11 +179,11 @@ def compose_notes(annotations: Annotations, spans: dict[str, Span], numbers: dic
     return tuple(sorted(notes, key=lambda n: n.number))
 
 
-def compose_glossary(annotations: Annotations, term_spans: dict[str, list[Span]]):
+def compose_glossary(annotations: Annotations, term_spans: dict[str, list[Span]], article: Article):
     by_id = {t.id: t for t in annotations.glossary}
     entries = []
     for term in annotations.glossary:
-        occurrences = tuple(f"g-{term.id}-{k}" for k in range(1, len(term_spans[term.id]) + 1))
+        occurrences = tuple((block_id(article.blocks[s.block], s.block), s.start) for s in term_spans[term.id])
         entries.append(ComposedTerm(
             id=term.id, term=term.term, aliases=term.aliases,
             definition_html=render_markdown(term.definition),
@@ -196,7 +202,7 @@ def compose_chronology(annotations: Annotations, spans: dict[str, Span], article
         span = spans.get(event.id)
         events.append((event.date, order, ComposedEvent(
             id=event.id, date=event.date, end=event.end, event_html=render_inline(event.event),
-            target=f"at-{event.id}" if span else None,
+            place=(block_id(article.blocks[span.block], span.block), span.start) if span else None,
             paragraph=article.blocks[span.block].number if span else None,
             sources_html=tuple(render_inline(s) for s in event.sources),
         )))
@@ -204,6 +210,20 @@ def compose_chronology(annotations: Annotations, spans: dict[str, Span], article
 
 
 # --- Markdown ---------------------------------------------------------------------------------
+
+# Links may lead to the web, to an e-mail address, or within the edition. Every other
+# scheme is dropped: javascript:, vbscript:, data:, file:, and those a reader's system
+# acts on (smb:, ms-settings:, ...). Relative paths mean nothing in a shared edition.
+SAFE_SCHEMES = ("http", "https", "mailto")
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+
+
+def safe_link(url: str) -> bool:
+    # Browsers skip control characters and spaces in a URL ("java\tscript:"): so does the check.
+    plain = re.sub(r"[\x00-\x20\x7f]", "", url)
+    scheme = _SCHEME.match(plain)
+    return scheme.group(1).lower() in SAFE_SCHEMES if scheme else plain.startswith("#") and len(plain) > 1
+
 
 def _text_with_caps(renderer, tokens, idx, options, env):
     text = str(escape(tokens[idx].content))
@@ -213,9 +233,11 @@ def _text_with_caps(renderer, tokens, idx, options, env):
 def _markdown() -> MarkdownIt:
     # Paragraphs, emphasis, code and links only: notes ride inside the article's
     # paragraphs, where lists or headings cannot go. html=False shows raw HTML as
-    # text; markdown-it's link check refuses javascript:, vbscript:, file: and data:.
+    # text (never interpreted, so nothing to sanitise); links must pass safe_link,
+    # else they stay text. No images: nothing in a note makes the build read a file.
     md = MarkdownIt("zero", {"html": False, "typographer": False})
     md.enable(["emphasis", "link", "autolink", "backticks", "escape", "entity", "newline"])
+    md.validateLink = safe_link
     md.add_render_rule("text", _text_with_caps)
     return md
 

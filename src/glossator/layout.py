@@ -22,6 +22,7 @@ class Wanted:
     top: float  # where the call's line starts, page-relative
     height: float
     block: int  # index of the article block holding the call
+    moved: bool = False  # rides at the top of the page after its call's
 
 
 @dataclass(frozen=True)

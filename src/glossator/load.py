@@ -22,6 +22,7 @@ from .model import (Annotations, Article, Block, Event, Meta, Note, PartialDate,
 ARTICLE = "source/article.md"
 ANNOTATIONS = "annotations"
 MAX_BYTES = 5 * 1024 * 1024  # an annotation file or article larger than this is refused
+MAX_DEPTH = 20  # YAML nesting deeper than this is refused (the formats need 4 levels)
 
 
 @dataclass(frozen=True)
@@ -40,28 +41,106 @@ def load(root: Path) -> Loaded:
 
 # --- reading files --------------------------------------------------------------
 
-def read_text(root: Path, rel: str, findings: list, code: str, required: bool) -> str | None:
-    """The file's text, or None (with a finding) if it is missing, too big or not UTF-8."""
+def read_text(root: Path, rel: str, findings: list, codes: tuple[str, str], required: bool) -> str | None:
+    """The file's text, or None (with a finding) if it is missing, too big or not UTF-8.
+
+    codes: (not UTF-8, too large), the file family's codes for those two problems.
+    """
     path = root / rel
-    where = Where(rel)
+    where = Where(rel, 1)
     if not path.is_file():
         if required:
-            findings.append(finding("S101", where, what=rel))
+            findings.append(finding("S101", Where(rel), what=rel))
         return None
-    if path.stat().st_size > MAX_BYTES:
-        findings.append(finding(code, where, reason=f"larger than {MAX_BYTES // 2**20} MB"))
+    size = path.stat().st_size
+    if size > MAX_BYTES:  # refused before reading: a 50 MB file costs nothing
+        findings.append(finding(codes[1], where, size=_megabytes(size), limit=_megabytes(MAX_BYTES)))
         return None
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        findings.append(finding(codes[0], where, reason=f"cannot read it: {exc.strerror or exc}"))
+        return None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        findings.append(finding(code, Where(rel, line), reason=f"byte 0x{data[exc.start]:02x} at offset {exc.start}"))
+        findings.append(finding(codes[0], Where(rel, line), reason=f"byte 0x{data[exc.start]:02x} at offset {exc.start}"))
         return None
     if "\x00" in text:
-        findings.append(finding(code, where, reason="it contains NUL bytes; is it a binary file?"))
+        line = text[: text.index("\x00")].count("\n") + 1
+        findings.append(finding(codes[0], Where(rel, line), reason="it contains NUL bytes; is it a binary file?"))
         return None
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 2**20:.0f} MB" if size >= 2**20 else f"{size / 2**10:.0f} KB"
+
+
+# --- YAML, as nodes -------------------------------------------------------------------
+
+class Refused(yaml.YAMLError):
+    """YAML that is well formed but not allowed here (aliases, deep nesting)."""
+
+    def __init__(self, code: str, mark, reason: str, **details):
+        super().__init__(reason)
+        self.code, self.problem_mark, self.problem, self.details = code, mark, reason, details
+
+
+class _Composer(yaml.SafeLoader):
+    """Builds YAML nodes only, never Python objects, and refuses aliases and deep nesting.
+
+    Aliases are what a "billion laughs" bomb is made of, and the formats have no use for
+    them; the depth limit keeps PyYAML's recursive composer far from Python's stack limit.
+    """
+    depth = 0
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise Refused("Y111", event.start_mark, f"YAML aliases are not allowed ('*{event.anchor}')",
+                          name=event.anchor)
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise Refused("Y114", self.peek_event().start_mark, f"nested more than {MAX_DEPTH} levels deep",
+                              limit=MAX_DEPTH)
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+def compose_yaml(text: str):
+    """The document's root node (None if it has none). Raises yaml.YAMLError, or Refused."""
+    loader = _Composer(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
+
+
+def yaml_problem(exc: yaml.YAMLError, rel: str, text: str) -> Finding:
+    """The finding for a YAML error in the file `rel`, whose text is `text`."""
+    where = yaml_where(exc, rel)
+    if isinstance(exc, Refused):
+        return finding(exc.code, where, **exc.details)
+    if _char_at(text, where.line - 1, where.column - 1) == "\t":
+        return finding("Y112", where)
+    return finding("Y101", where, reason=_yaml_reason(exc))
+
+
+def yaml_where(exc: yaml.YAMLError, rel: str, first_line: int = 1) -> Where:
+    """Where a YAML error is, in a file whose YAML starts on line `first_line`: where PyYAML
+    noticed it, or, if that is the end of the file, where the unclosed thing began."""
+    problem, context = getattr(exc, "problem_mark", None), getattr(exc, "context_mark", None)
+    mark = context if context and "end of stream" in str(getattr(exc, "problem", "")) else problem or context
+    return Where(rel, mark.line + first_line, mark.column + 1) if mark else Where(rel, first_line)
+
+
+def _char_at(text: str, line: int, column: int) -> str:
+    lines = text.split("\n")
+    return lines[line][column: column + 1] if line < len(lines) else ""
 
 
 # --- the article ---------------------------------------------------------------------
@@ -71,7 +150,7 @@ _META_REQUIRED = ("title", "author")
 
 
 def load_article(root: Path, findings: list) -> Article | None:
-    text = read_text(root, ARTICLE, findings, "S102", required=True)
+    text = read_text(root, ARTICLE, findings, ("S102", "S110"), required=True)
     if text is None:
         return None
     front, body, body_line = split_front_matter(text)
@@ -82,8 +161,9 @@ def load_article(root: Path, findings: list) -> Article | None:
     blocks = parse_blocks(body, body_line, findings)
     if not any(b.kind == "paragraph" for b in blocks):
         findings.append(finding("S108", Where(ARTICLE, body_line)))
-    if meta is None:
-        return None
+        return None  # nothing to anchor in: every quote would be reported missing too
+    # With a front matter problem (meta None, and an error found) the paragraphs still go
+    # back, so that one run also checks the anchors; nothing is built from it.
     return Article(meta, tuple(blocks), Where(ARTICLE))
 
 
@@ -99,43 +179,66 @@ def split_front_matter(text: str) -> tuple[str | None, str, int]:
 
 
 def parse_meta(front: str, findings: list) -> Meta | None:
-    try:
-        data = yaml.safe_load(front) or {}
-    except yaml.YAMLError as exc:
-        line = getattr(getattr(exc, "problem_mark", None), "line", 0) + 2
-        findings.append(finding("S104", Where(ARTICLE, line), reason=_yaml_reason(exc)))
+    node = meta_node(front, findings)
+    if node is None:
         return None
-    if not isinstance(data, dict):
-        findings.append(finding("S104", Where(ARTICLE, 2), reason="expected 'field: value' lines"))
-        return None
-    where = Where(ARTICLE, 1)
-    ok = True
-    for key in data:
-        if key not in _META_FIELDS:
-            findings.append(finding("S107", where, field=key, suggestion=_did_you_mean(str(key), _META_FIELDS),
-                                    known=", ".join(_META_FIELDS)))
-            ok = False
-    for key in _META_REQUIRED:
-        if not data.get(key):
-            findings.append(finding("S105", where, field=key))
-            ok = False
-    values = {k: (str(v).strip() if v is not None else None) for k, v in data.items() if k in _META_FIELDS}
+    values, places, ok = meta_values(node, findings)
     date = None
     if values.get("date"):
         try:
             date = PartialDate.parse(values["date"])
         except ValueError:
-            findings.append(finding("S106", where, field="date", reason=f"“{values['date']}” is not an ISO date",
+            findings.append(finding("S106", places["date"], field="date",
+                                    reason=f"“{values['date']}” is not an ISO date",
                                     fix="Write it as YYYY, YYYY-MM or YYYY-MM-DD."))
             ok = False
-    slug = slugify(values.get("slug") or values.get("title") or "edition")
     if not ok:
         return None
     return Meta(
         title=values["title"], author=values["author"], publication=values.get("publication") or "",
-        date=date, lang=values.get("lang") or "en", slug=slug, url=values.get("url"),
-        subtitle=values.get("subtitle"), bio=values.get("bio"), credits=values.get("credits"),
+        date=date, lang=values.get("lang") or "en", slug=slugify(values.get("slug") or values["title"]),
+        url=values.get("url"), subtitle=values.get("subtitle"), bio=values.get("bio"),
+        credits=values.get("credits"),
     )
+
+
+def meta_node(front: str, findings: list):
+    """The front matter's mapping node, or None (with a finding)."""
+    try:
+        node = compose_yaml(front)
+    except yaml.YAMLError as exc:
+        # The front matter starts on the file's line 2, after the opening '---'.
+        findings.append(finding("S104", yaml_where(exc, ARTICLE, 2), reason=_yaml_reason(exc, 2)))
+        return None
+    if node is None:
+        return yaml.MappingNode("tag:yaml.org,2002:map", [])
+    if not isinstance(node, yaml.MappingNode):
+        findings.append(finding("S104", _where(ARTICLE, node, 2), reason="expected 'field: value' lines"))
+        return None
+    return node
+
+
+def meta_values(node, findings: list) -> tuple[dict, dict, bool]:
+    """({field: text}, {field: Where}, no problems) from the front matter's mapping node."""
+    values, places, wrong = {}, {}, set()
+    for key_node, value_node in node.value:
+        key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else _node_kind(key_node)
+        where = _where(ARTICLE, key_node, 2)
+        if key not in _META_FIELDS:
+            findings.append(finding("S107", where, field=key, suggestion=_did_you_mean(key, _META_FIELDS),
+                                    known=", ".join(_META_FIELDS)))
+            wrong.add(key)
+        elif not isinstance(value_node, yaml.ScalarNode):
+            findings.append(finding("S106", where, field=key, reason=f"must be text, found {_node_kind(value_node)}",
+                                    fix=f"Write '{key}:' as one line of text, or a '>-' block."))
+            wrong.add(key)
+        elif value_node.tag != "tag:yaml.org,2002:null" and value_node.value.strip():
+            values[key], places[key] = value_node.value.strip(), _where(ARTICLE, value_node, 2)
+    for key in _META_REQUIRED:
+        if key not in values and key not in wrong:
+            findings.append(finding("S105", Where(ARTICLE, 1), field=key))
+            wrong.add(key)
+    return values, places, not wrong
 
 
 def _markdown() -> MarkdownIt:
@@ -210,36 +313,46 @@ def _append(runs: list[Run], run: Run) -> None:
 
 @dataclass(frozen=True)
 class Item:
-    """One list item of an annotation file: its fields as strings or tuples, and where each is."""
+    """One list item of an annotation file: its valid fields, and where each one is."""
     index: int
-    values: dict
+    label: str     # how messages name it: "'soleimani'", or "#3" when it has no id
+    values: dict   # field name -> text, number or tuple of texts; only the fields without problems
     where: Where
-    places: dict  # field name -> Where
+    places: dict   # field name -> Where; "see[2]" for the third id of a list
+    ok: bool       # no problems: it goes into the edition
 
-    def label(self) -> str:
-        return f"'{self.values['id']}'" if isinstance(self.values.get("id"), str) else f"#{self.index}"
+    def place(self, name: str) -> Where:
+        return self.places.get(name, self.where)
 
 
 def load_annotations(root: Path, findings: list) -> Annotations:
-    notes = [make_note(item) for item in read_items(root, schema.NOTES, findings)]
-    terms = [make_term(item) for item in read_items(root, schema.GLOSSARY, findings)]
-    events = [make_event(item, findings) for item in read_items(root, schema.CHRONOLOGY, findings)]
-    check_unique_ids(notes, schema.NOTES, findings)
-    check_unique_ids(terms, schema.GLOSSARY, findings)
-    return Annotations(tuple(notes), tuple(terms), tuple(e for e in events if e is not None))
+    notes = read_items(root, schema.NOTES, findings)
+    terms = read_items(root, schema.GLOSSARY, findings)
+    events = read_items(root, schema.CHRONOLOGY, findings)
+    # Cross-checks look at every item, even one with a problem of its own, so that
+    # one mistake does not also make references to that item look wrong.
+    firsts = check_unique_ids(notes, schema.NOTES, findings) + check_unique_ids(terms, schema.GLOSSARY, findings)
+    check_see(notes, "N101", findings)
+    check_see(terms, "G103", findings)
+    check_spellings(terms, findings)
+    made = [(item, make_event(item, findings)) for item in events if item.ok]
+    made = [(item, event) for item, event in made if event is not None]
+    check_repeated_events(made, findings)
+    keep = {id(item) for item in firsts if item.ok}  # by identity; a repeated id's later items stay out
+    return Annotations(tuple(make_note(item) for item in notes if id(item) in keep),
+                       tuple(make_term(item) for item in terms if id(item) in keep),
+                       tuple(event for _, event in made))
 
 
 def read_items(root: Path, spec: schema.FileSpec, findings: list) -> list[Item]:
     rel = f"{ANNOTATIONS}/{spec.filename}"
-    text = read_text(root, rel, findings, "Y109", required=False)
+    text = read_text(root, rel, findings, ("Y109", "Y115"), required=False)
     if text is None:
         return []
     try:
-        node = yaml.SafeLoader(text).get_single_node()
+        node = compose_yaml(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        where = Where(rel, mark.line + 1, mark.column + 1) if mark else Where(rel)
-        findings.append(finding("Y101", where, reason=_yaml_reason(exc)))
+        findings.append(yaml_problem(exc, rel, text))
         return []
     if node is None:
         findings.append(finding("Y108", Where(rel, 1), items=spec.items))
@@ -261,34 +374,50 @@ def read_item(rel: str, spec: schema.FileSpec, index: int, node, findings: list)
         findings.append(finding("Y103", _where(rel, node), item=spec.item, index=f"#{index}",
                                 found=_node_kind(node)))
         return None
-    values, places = {}, {}
     kinds = {f.name: f.kind for f in spec.fields}
-    id_node = next((v for k, v in node.value if k.value == "id" and isinstance(v, yaml.ScalarNode)), None)
-    label = f"'{id_node.value}'" if id_node is not None else f"#{index}"
+    label = _label(node, index)
+    details = dict(item=spec.item, label=label)
+    values, places, seen = {}, {}, {}
     ok = True
     for key_node, value_node in node.value:
-        key = str(key_node.value)
+        key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else _node_kind(key_node)
         where = _where(rel, key_node)
+        if key in seen:
+            findings.append(finding("Y113", where, field=key, first=seen[key].line, **details))
+            ok = False
+            continue
+        seen[key] = where
         if key not in kinds:
-            findings.append(finding("Y105", where, item=spec.item, label=label, field=key,
-                                    suggestion=_did_you_mean(key, spec.known), known=", ".join(spec.known)))
+            findings.append(finding("Y105", where, field=key, suggestion=_did_you_mean(key, spec.known),
+                                    known=", ".join(spec.known), **details))
             ok = False
             continue
         value, problem = convert(value_node, kinds[key])
         if problem == "empty":
-            findings.append(finding("Y110", where, item=spec.item, label=label, field=key))
+            findings.append(finding("Y110", where, field=key, **details))
             ok = False
         elif problem:
-            findings.append(finding("Y106", where, item=spec.item, label=label, field=key,
-                                    expected=problem, found=_node_kind(value_node)))
+            findings.append(finding("Y106", where, field=key, expected=problem,
+                                    found=_node_kind(value_node), **details))
             ok = False
         else:
             values[key], places[key] = value, _where(rel, value_node)
+            if isinstance(value_node, yaml.SequenceNode):
+                places.update((f"{key}[{k}]", _where(rel, child)) for k, child in enumerate(value_node.value))
     for name in spec.required:
-        if name not in values and not any(k.value == name for k, _ in node.value):
-            findings.append(finding("Y104", _where(rel, node), item=spec.item, label=label, field=name))
+        if name not in seen:
+            findings.append(finding("Y104", _where(rel, node), field=name, **details))
             ok = False
-    return Item(index, values, _where(rel, node), places) if ok else None
+    return Item(index, label, values, _where(rel, node), places, ok)
+
+
+def _label(node, index: int) -> str:
+    """An item's name in messages: its id, term or date as written, else its number."""
+    for name in ("id", "term", "date"):
+        for key, value in node.value:
+            if getattr(key, "value", None) == name and isinstance(value, yaml.ScalarNode) and value.value.strip():
+                return f"'{value.value.strip()}'"
+    return f"#{index}"
 
 
 _EXPECTED = {
@@ -328,21 +457,22 @@ def convert(node, kind: str):
     return text, None
 
 
-def make_quote(values: dict) -> Quote:
-    return Quote(values["quote"], values.get("before"), values.get("after"),
-                 values.get("paragraph"), values.get("occurrence"))
+def make_quote(item: Item) -> Quote:
+    v = item.values
+    return Quote(v["quote"], v.get("before"), v.get("after"), v.get("paragraph"), v.get("occurrence"),
+                 where=item.place("quote"))
 
 
 def make_note(item: Item) -> Note:
     v = item.values
-    return Note(id=v["id"], quote=make_quote(v), body=v["body"], where=item.where,
+    return Note(id=v["id"], quote=make_quote(item), body=v["body"], where=item.where,
                 title=v.get("title"), kind=v.get("kind"), see=v.get("see", ()),
                 sources=v.get("sources", ()))
 
 
 def make_term(item: Item) -> Term:
     v = item.values
-    return Term(id=v.get("id") or slugify(v["term"]), term=v["term"], definition=v["definition"],
+    return Term(id=item_id(item), term=v["term"], definition=v["definition"],
                 where=item.where, aliases=v.get("aliases", ()), see=v.get("see", ()))
 
 
@@ -355,29 +485,81 @@ def make_event(item: Item, findings: list) -> Event | None:
                 dates[name] = PartialDate.parse(v[name])
             except ValueError:
                 findings.append(finding("C101", item.places[name], field=name, value=v[name]))
-                return None
+    if len(dates) < len({"date", "end"} & set(v)):
+        return None
     if "end" in dates and dates["end"] < dates["date"]:
         findings.append(finding("C102", item.places["end"], end=v["end"], date=v["date"]))
         return None
     return Event(id=f"event-{item.index}", date=dates["date"], event=v["event"], where=item.where,
-                 end=dates.get("end"), quote=make_quote(v) if "quote" in v else None,
+                 end=dates.get("end"), quote=make_quote(item) if "quote" in v else None,
                  sources=v.get("sources", ()))
 
 
-def check_unique_ids(things, spec: schema.FileSpec, findings: list) -> None:
+def item_id(item: Item) -> str | None:
+    """A note's or term's id; a term without one is known by its term's slug."""
+    if "id" in item.values:
+        return item.values["id"]
+    return slugify(item.values["term"]) if "term" in item.values else None
+
+
+def check_unique_ids(items: list[Item], spec: schema.FileSpec, findings: list) -> list[Item]:
+    """Report repeated ids; returns the items that are not repeats."""
     first: dict[str, Where] = {}
-    for thing in things:
-        if thing.id in first:
-            findings.append(finding("Y107", thing.where, item=spec.item, label=f"'{thing.id}'",
-                                    id=thing.id, first=first[thing.id].line))
+    firsts = []
+    for item in items:
+        ident = item_id(item)
+        if ident is None:
+            continue
+        where = item.place("id") if "id" in item.places else item.place("term")
+        if ident in first:
+            findings.append(finding("Y107", where, item=spec.item, label=item.label, id=ident,
+                                    first=first[ident].line))
         else:
-            first[thing.id] = thing.where
+            first[ident] = where
+            firsts.append(item)
+    return firsts
+
+
+def check_see(items: list[Item], code: str, findings: list) -> None:
+    """Every id in a 'see:' names another item of the same file."""
+    known = {item_id(item) for item in items} - {None}
+    for item in items:
+        for k, target in enumerate(item.values.get("see", ())):
+            if target not in known:
+                findings.append(finding(code, item.place(f"see[{k}]"), id=item_id(item),
+                                        term=item.values.get("term", item_id(item)), target=target,
+                                        suggestion=_did_you_mean(target, known)))
+
+
+def check_spellings(terms: list[Item], findings: list) -> None:
+    """A spelling (term or alias) marks one term only, or the reader could not tell which."""
+    owner: dict[str, str] = {}
+    for item in terms:
+        term = item.values.get("term")
+        if term is None:
+            continue
+        spellings = [("term", term)] + [(f"aliases[{k}]", a) for k, a in enumerate(item.values.get("aliases", ()))]
+        for field, spelling in spellings:
+            if owner.get(spelling, term) != term:
+                findings.append(finding("G102", item.place(field), alias=spelling, a=owner[spelling], b=term))
+            owner.setdefault(spelling, term)
+
+
+def check_repeated_events(made: list[tuple[Item, Event]], findings: list) -> None:
+    first: dict[tuple, Where] = {}
+    for item, event in made:
+        key = (event.date, event.end, " ".join(event.event.split()).casefold())
+        if key in first:
+            findings.append(finding("C103", item.where, date=event.date.iso(), first=first[key].line))
+        else:
+            first[key] = item.where
 
 
 # --- helpers ---------------------------------------------------------------------------------------
 
-def _where(rel: str, node) -> Where:
-    return Where(rel, node.start_mark.line + 1, node.start_mark.column + 1)
+def _where(rel: str, node, first_line: int = 1) -> Where:
+    """Where a node starts, in a file whose YAML begins on line `first_line`."""
+    return Where(rel, node.start_mark.line + first_line, node.start_mark.column + 1)
 
 
 def _node_kind(node) -> str:
@@ -393,7 +575,9 @@ def _did_you_mean(word: str, known) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
-def _yaml_reason(exc: yaml.YAMLError) -> str:
+def _yaml_reason(exc: yaml.YAMLError, first_line: int = 1) -> str:
     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-    context = getattr(exc, "context", None)
+    context, mark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+    if context and mark:
+        return f"{problem} ({context} that starts at line {mark.line + first_line})"
     return f"{problem} ({context})" if context else str(problem)

@@ -62,6 +62,16 @@ class PartialDate:
         month = calendar.month_name[self.month]
         return f"{self.day} {month} {self.year}" if self.day else f"{month} {self.year}"
 
+    def span(self, end: "PartialDate") -> str:
+        """'11–12 September 2012', '4 November 1979 – 20 January 1981', '2007–2008'."""
+        if (self.year, self.month) == (end.year, end.month) and self.day and end.day:
+            return f"{self.day}–{end.display()}"
+        if self.year == end.year and self.month and end.month:
+            return f"{self.display().rsplit(' ', 1)[0]} – {end.display()}"
+        if not self.month and not end.month:
+            return f"{self.year}–{end.year}"
+        return f"{self.display()} – {end.display()}"
+
     def fraction(self) -> float:
         """Position in years, for drawing to scale (mid-month / mid-year when vague)."""
         if not self.month:
@@ -133,6 +143,7 @@ class Quote:
     after: str | None = None
     paragraph: int | None = None  # paragraph number hint
     occurrence: int | None = None  # 1-based, among the matches
+    where: Where | None = None  # the 'quote:' line, for messages
 
 
 @dataclass(frozen=True)
@@ -193,8 +204,10 @@ class Span:
 class Piece:
     """One inline piece of a composed block, in reading order.
 
-    kind: "text" (with styles), "call" (a note's number), "mark" (an empty
-    target a glossary or chronology entry links back to).
+    kind: "text" (with styles), "call" (a note's number), "word" (where a word
+    of a paragraph starts: renders as nothing unless the paragraph is split there).
+    Glossary occurrences and chronology passages are not marked in the text: their
+    pages are read from the measured lines, by offset.
     """
     kind: str
     text: str = ""
@@ -205,7 +218,8 @@ class Piece:
     term: str | None = None  # glossary id: this text is an occurrence of the term
     first_use: bool = False  # ...its first occurrence, marked and linked to the glossary
     number: int | None = None  # note number, for calls
-    target: str | None = None  # element id, for marks and calls
+    target: str | None = None  # element id, for calls, words and a term's first occurrence
+    offset: int | None = None  # for words: where the word starts in Block.text
 
 
 @dataclass(frozen=True)
@@ -235,7 +249,7 @@ class ComposedTerm:
     aliases: tuple[str, ...]
     definition_html: str
     see: tuple[tuple[str, str], ...]  # (id, term)
-    occurrences: tuple[str, ...]  # element ids of its marked occurrences in the text
+    occurrences: tuple[tuple[str, int], ...]  # (paragraph id, offset) of each occurrence in the text
 
 
 @dataclass(frozen=True)
@@ -244,7 +258,7 @@ class ComposedEvent:
     date: PartialDate
     end: PartialDate | None
     event_html: str
-    target: str | None  # element id of the passage that mentions it
+    place: tuple[str, int] | None  # (paragraph id, offset) of the passage that mentions it
     paragraph: int | None
     sources_html: tuple[str, ...]
 
@@ -308,6 +322,7 @@ class Options:
     paper: str = "letter"
     duplex: bool = True
     paragraph_numbers: bool = True
+    line_numbers: bool = False
 
 
 def slugify(text: str) -> str:

@@ -39,7 +39,7 @@ def check(root: Path) -> Checked:
         edition = composed.edition
     elif loaded.article is not None:
         # Still anchor what can be anchored, so one run reports every problem.
-        findings.extend(compose(loaded.article, loaded.annotations).findings)
+        findings.extend(compose(loaded.article, loaded.annotations, build=False).findings)
     return Checked(edition, tuple(sorted(findings, key=_order)))
 
 

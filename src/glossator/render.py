@@ -12,6 +12,7 @@ Only this module imports WeasyPrint (and only when a build runs), so
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from dataclasses import dataclass, field
@@ -19,8 +20,13 @@ from importlib import resources
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
+from jinja2.sandbox import SandboxedEnvironment
 
 from . import __version__, layout
+from .lines import paragraph_lines
+from .timeline import build_timeline
+from .plan import Plan, choose_break, move_notes, number_lines, placement_css
 from .errors import RenderError, finding
 from .model import PX_PER_PT, Edition, Geometry, Options, Where
 
@@ -44,6 +50,7 @@ class Measured:
     page_of: dict  # element id -> 0-based page index (first page it appears on)
     boxes: dict  # element id -> (x1, y1, x2, y2) in px, on that page
     page_count: int
+    lines: dict  # paragraph id -> [lines.Line]
 
 
 class Renderer:
@@ -53,65 +60,80 @@ class Renderer:
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
+        from .fetch import make_fetcher
+
         self.root = root
-        self.fetcher = make_fetcher(root)
+        self.fetcher = make_fetcher(root)  # reads only inside the edition and the theme
         self.font_config = FontConfiguration()
         self.css_files = [THEME / "glossator.css", *sorted((root / "styles").glob("*.css"))]
         self.stylesheets = [CSS(filename=str(p), font_config=self.font_config, url_fetcher=self.fetcher)
                             for p in self.css_files]
+        self.fetcher.check()  # what @import and @font-face asked for, refused: an error now
         loaders = [jinja2.FileSystemLoader(str(root / "templates")), jinja2.FileSystemLoader(str(TEMPLATES))]
-        self.env = jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), autoescape=True,
-                                      undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+        # Sandboxed: an edition's own templates may not reach Python objects (and through
+        # them files, processes, the network): editions are shared between strangers.
+        self.env = SandboxedEnvironment(loader=jinja2.ChoiceLoader(loaders), autoescape=True,
+                                        undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+        self.env.globals["coalesce"] = coalesce
 
     # --- the passes ---------------------------------------------------------------
 
     def render(self, edition: Edition, geometry: Geometry, options: Options) -> Rendered:
-        timings: dict[str, float] = {}
-        breaks: list[str] = []
-        passes = 0
-        while True:
-            passes += 1
-            start = time.perf_counter()
-            html = self.html(edition, geometry, options, breaks=breaks)
-            measured = measure(self.layout(html), edition)
-            timings.setdefault("measure", time.perf_counter() - start)
-            placed, overflows = layout.place(wanted_notes(edition, measured), *note_area(geometry),
-                                             geometry.note_gap * PX_PER_PT)
-            too_tall = [n for n in edition.notes if measured.boxes[f"note-{n.number}"][3]
-                        - measured.boxes[f"note-{n.number}"][1] > (geometry.area_height * PX_PER_PT)]
-            if too_tall:
-                raise RenderError([finding("L101", Where("annotations/notes.yaml"), number=n.number, id=n.id)
-                                   for n in too_tall])
-            if not overflows:
-                break
-            new_break = choose_break(overflows[0], edition, measured, breaks)
-            if new_break is None or passes >= MAX_PASSES:
-                raise RenderError([finding("L102", Where("annotations/notes.yaml"), page=overflows[0].page + 1)])
-            breaks.append(new_break)
+        start = time.perf_counter()
+        measured, placed, plan, passes = self.measure_and_place(edition, geometry, options)
+        timings = {"measure": time.perf_counter() - start}
 
         start = time.perf_counter()
-        placement = placement_css(edition, measured, placed, geometry, options)
-        page_of = {k: v + 1 for k, v in measured.page_of.items()}
-        final_args = dict(breaks=breaks, placement_css=placement, page_of=page_of)
-        html = self.html(edition, geometry, options, **final_args)
-        document = self.layout(html)
-        final = measure(document, edition)
-        verify(final, measured, placed, edition)
-        timings["place"] = time.perf_counter() - start
+        if options.line_numbers:
+            plan.line_numbers = number_lines(edition, measured)
+        final_args = dict(plan=plan, refs=page_refs(edition, measured),
+                          placement_css=placement_css(edition, measured, placed, geometry, options, plan))
+        document = self.layout(self.html(edition, geometry, options, appendices=True, **final_args))
+        verify(measure(document, edition), measured, placed, edition)
+        timings["final"] = time.perf_counter() - start
+
         start = time.perf_counter()
         pdf = write_pdf(document)
         timings["write"] = time.perf_counter() - start
-        page_html = self.html(edition, geometry, options, inline_css=self.inline_css(), **final_args)
+        page_html = self.html(edition, geometry, options, appendices=True, inline_css=self.inline_css(), **final_args)
         return Rendered(pdf, page_html, len(document.pages), passes + 1, timings)
 
-    def html(self, edition, geometry, options, breaks=(), placement_css="", page_of=None, inline_css=""):
-        page_of = page_of or {}
+    def measure_and_place(self, edition: Edition, geometry: Geometry, options: Options):
+        """Lay out the article (appendices left out: they start on a page of their own and
+        cannot move it) until every page holds its notes; (measured, placed, plan, passes).
+
+        A page that cannot hold its notes starts a new page earlier (plan.breaks); if no
+        break helps, the notes that do not fit ride at the top of the next page (plan.moved).
+        """
+        plan = Plan()
+        for passes in range(1, MAX_PASSES + 1):
+            measured = measure(self.layout(self.html(edition, geometry, options, plan=plan)), edition)
+            check_heights(edition, measured, geometry)
+            placed, overflows = layout.place(wanted_notes(edition, measured, plan, geometry), *note_area(geometry),
+                                             geometry.note_gap * PX_PER_PT)
+            if not overflows:
+                return measured, placed, plan, passes
+            new_break = choose_break(overflows[0], edition, measured, plan.breaks)
+            if new_break is not None:
+                plan.breaks.append(new_break)
+            elif not move_notes(overflows[0], edition, measured, plan):
+                break
+        raise RenderError([finding("L102", Where("annotations/notes.yaml"), page=overflows[0].page + 1)])
+
+    def html(self, edition, geometry, options, plan=None, placement_css="", refs=None, inline_css="",
+             appendices=False):
+        plan = plan or Plan()
+        term_pages, event_pages = refs or ({}, {})
         try:
             template = self.env.get_template("edition.html.j2")
             return template.render(
-                edition=edition, geometry=geometry, options=options, breaks=breaks,
-                placement_css=placement_css, inline_css=inline_css, page_of=page_of,
-                term_pages=term_pages(edition, page_of), generator=f"Glossator {__version__}",
+                edition=edition, geometry=geometry, options=options, breaks=plan.breaks,
+                splits=plan.splits(edition), split_blocks=plan.split_blocks(edition),
+                hosted=plan.hosted(), moved=plan.moved, line_numbers=plan.line_numbers,
+                kept_words=plan.kept_words(edition),
+                placement_css=placement_css, inline_css=inline_css, term_pages=term_pages,
+                event_pages=event_pages, appendices=appendices, generator=f"Glossator {__version__}",
+                timeline=timeline_for(edition, geometry) if appendices else None,
             )
         except jinja2.TemplateError as exc:
             where = Where(getattr(exc, "filename", None) or "templates", getattr(exc, "lineno", 0) or 0)
@@ -122,10 +144,12 @@ class Renderer:
 
         try:
             with _quiet_weasyprint():
-                return HTML(string=html, base_url=str(THEME) + "/", url_fetcher=self.fetcher).render(
+                document = HTML(string=html, base_url=str(THEME) + "/", url_fetcher=self.fetcher).render(
                     font_config=self.font_config, stylesheets=self.stylesheets)
         except Exception as exc:  # WeasyPrint raises many kinds; all mean the same to the user
             raise RenderError([finding("R102", Where("styles"), reason=f"{type(exc).__name__}: {exc}")]) from exc
+        self.fetcher.check(document)  # refused resources and attachments are errors, not log lines
+        return document
 
     def inline_css(self) -> str:
         return "\n".join(p.read_text(encoding="utf-8") for p in self.css_files)
@@ -142,70 +166,109 @@ def measure(document, edition: Edition) -> Measured:
     missing = [f"call-{n.number}" for n in edition.notes if f"call-{n.number}" not in page_of]
     if missing:
         raise RenderError([finding("R103", None, reason=f"calls not laid out: {', '.join(missing)}")])
-    return Measured(page_of, boxes, len(document.pages))
+    return Measured(page_of, boxes, len(document.pages), paragraph_lines(document, paragraph_parts(edition)))
 
 
-def wanted_notes(edition: Edition, measured: Measured) -> list[layout.Wanted]:
+def paragraph_parts(edition: Edition) -> dict:
+    """Element id -> (paragraph id, paragraph text), for each paragraph and each part it may be split into."""
+    parts = {}
+    for block in edition.blocks:
+        if block.kind != "paragraph":
+            continue
+        text = "".join(p.text for p in block.pieces if p.kind == "text")
+        parts[block.id] = (block.id, text)
+        for piece in block.pieces:
+            if piece.kind == "word":
+                parts[f"{piece.target}-cont"] = (block.id, text)
+    return parts
+
+
+def timeline_for(edition: Edition, geometry: Geometry):
+    """The chronology drawn to scale across the appendix page's full width."""
+    labels = {e.id: Markup(e.event_html).striptags() for e in edition.chronology}
+    return build_timeline(edition.chronology, geometry.width - geometry.inside - geometry.outside, labels)
+
+
+def check_heights(edition: Edition, measured: Measured, geometry: Geometry) -> None:
+    """A note taller than the page's note column can never be placed whole."""
+    limit = geometry.area_height * PX_PER_PT
+    too_tall = [n for n in edition.notes
+                if measured.boxes[f"note-{n.number}"][3] - measured.boxes[f"note-{n.number}"][1] > limit]
+    if too_tall:
+        raise RenderError([finding("L101", Where("annotations/notes.yaml"), number=n.number, id=n.id)
+                           for n in too_tall])
+
+
+def wanted_notes(edition: Edition, measured: Measured, plan: Plan, geometry: Geometry) -> list[layout.Wanted]:
+    """Each note's page and the top it wants: level with its call's line, or, for a note
+    moved to the next page, the top of that page's note column."""
     wanted = []
     for note in edition.notes:
-        line = measured.boxes[f"line-{note.number}"]
         box = measured.boxes[f"note-{note.number}"]
-        wanted.append(layout.Wanted(note.number, measured.page_of[f"line-{note.number}"],
-                                    line[1], box[3] - box[1], note.block))
+        moved = note.number in plan.moved
+        top = geometry.top * PX_PER_PT if moved else measured.boxes[f"line-{note.number}"][1]
+        wanted.append(layout.Wanted(note.number, measured.page_of[f"note-{note.number}"],
+                                    top, box[3] - box[1], note.block, moved))
     return wanted
 
 
 def note_area(geometry: Geometry) -> tuple[float, float]:
     """Top and bottom of the page area, in px: the note column's vertical extent."""
-    return geometry.top * PX_PER_PT, (geometry.height - geometry.bottom) * PX_PER_PT
+    # A hair above the bottom: WeasyPrint splits an absolute box whose bottom passes the
+    # page area's edge by a rounding error, carrying its last line to the next page.
+    return geometry.top * PX_PER_PT, (geometry.height - geometry.bottom) * PX_PER_PT - 1.0
 
 
-def choose_break(overflow: layout.Overflow, edition: Edition, measured: Measured, breaks: list[str]):
-    """The id of a paragraph to start on a new page so the overflowing page sheds notes."""
-    for note in overflow.left_out:
-        block_id = edition.blocks[note.block].id
-        if block_id in breaks:
-            continue
-        starts_on = measured.page_of.get(block_id)
-        first_on_page = min((measured.boxes[b.id][1] for b in edition.blocks
-                             if measured.page_of.get(b.id) == overflow.page), default=None)
-        starts_at_top = starts_on == overflow.page and measured.boxes[block_id][1] <= (first_on_page or 0)
-        if not starts_at_top:
-            return block_id
-    return None
+def page_at(measured: Measured, block_id: str, offset: int) -> int | None:
+    """The 1-based page on which the character at `offset` of paragraph `block_id` was laid out."""
+    lines = measured.lines.get(block_id, [])
+    line = next((line for line in reversed(lines) if line.start <= offset), None)
+    return line.page + 1 if line else None
 
 
-def is_recto(page: int, options: Options) -> bool:
-    """Odd pages (index 0, 2, ...) are right-hand pages; simplex puts every note on the right."""
-    return page % 2 == 0 or not options.duplex
-
-
-def placement_css(edition: Edition, measured: Measured, placed: dict, geometry: Geometry,
-                  options: Options) -> str:
-    rules = []
-    top_px = geometry.top * PX_PER_PT
-    for note in edition.notes:
-        spot = placed[note.number]
-        left = geometry.text + geometry.gap if is_recto(spot.page, options) else -(geometry.gap + geometry.notes)
-        rules.append(f"#note-{note.number} {{ top: {spot.top - top_px:.3f}px; left: {left:.3f}pt; }}")
-    for block in edition.blocks:
-        pnum = f"pnum-{block.number}"
-        if block.number and pnum in measured.page_of and not is_recto(measured.page_of[pnum], options):
-            rules.append(f"#{pnum} {{ left: {geometry.text + 8:.3f}pt; text-align: left; }}")
-    return "\n".join(rules)
-
-
-def term_pages(edition: Edition, page_of: dict) -> dict:
-    """term id -> [(page, first occurrence on that page)], pages in order, each once."""
-    out = {}
+def page_refs(edition: Edition, measured: Measured) -> tuple[dict, dict]:
+    """term id -> [(page, paragraph id)], each page once, in order; event id -> page."""
+    terms = {}
     for term in edition.glossary:
         seen = {}
-        for target in term.occurrences:
-            page = page_of.get(target)
-            if page is not None and page not in seen:
-                seen[page] = target
-        out[term.id] = sorted(seen.items())
+        for block_id, offset in term.occurrences:
+            page = page_at(measured, block_id, offset)
+            if page is not None:
+                seen.setdefault(page, block_id)
+        terms[term.id] = sorted(seen.items())
+    events = {e.id: page_at(measured, *e.place) for e in edition.chronology if e.place}
+    return terms, {k: v for k, v in events.items() if v is not None}
+
+
+def coalesce(pieces, kept_words) -> list:
+    """Pieces ready to print: word markers dropped unless the paragraph is split there,
+    and neighbouring text of the same style merged, so that a styled phrase is one
+    inline box (fewer boxes, fewer chances for WeasyPrint's line breaker to stumble)."""
+    out = []
+    for piece in pieces:
+        if piece.kind == "word" and piece.target not in kept_words:
+            continue
+        last = out[-1] if out else None
+        if (piece.kind == "text" and last is not None and last.kind == "text" and piece.target is None
+                and _style(piece) == _style(last)):
+            out[-1] = dataclasses.replace(last, text=last.text + piece.text)
+            continue
+        if last is not None and last.kind == "text" and last.text[-1:].isspace() and _style(last) == _PLAIN:
+            # WeasyPrint 70 can miss the break opportunity at a space that ends one
+            # inline box when the next begins an element (issue #1614), and then breaks
+            # the line after its first word. A zero-width space after the space gives it
+            # a break opportunity it does not miss.
+            out[-1] = dataclasses.replace(last, text=last.text + ZWSP)
+        out.append(piece)
     return out
+
+
+ZWSP = "\u200b"
+_PLAIN = (False, False, None, False, None, False)
+
+
+def _style(piece) -> tuple:
+    return (piece.em, piece.strong, piece.href, piece.caps, piece.term, piece.first_use)
 
 
 def verify(final: Measured, measured: Measured, placed: dict, edition: Edition) -> None:
@@ -219,9 +282,10 @@ def verify(final: Measured, measured: Measured, placed: dict, edition: Edition) 
             moved.append(f"note {note.number} changed page")
         elif box is None or abs(box[1] - spot.top) > 0.5:
             moved.append(f"note {note.number} is not where it was placed")
-    for target, page in measured.page_of.items():
-        if (target.startswith("g-") or target.startswith("at-")) and final.page_of.get(target) != page:
-            moved.append(f"{target} changed page")
+        elif abs((box[3] - box[1]) - spot.height) > 0.5:
+            moved.append(f"note {note.number} was cut at the foot of its page")
+    if page_refs(edition, final) != page_refs(edition, measured):
+        moved.append("a glossary or chronology page reference changed")
     if moved:
         raise RenderError([finding("R103", None, reason="; ".join(moved))])
 
@@ -234,29 +298,6 @@ def write_pdf(document) -> bytes:
 
 
 # --- resources ----------------------------------------------------------------------------------
-
-def make_fetcher(root: Path):
-    """A URL fetcher that reads only the edition folder, the theme, and data: URLs."""
-    from weasyprint.urls import URLFetcher
-
-    allowed = [root.resolve(), THEME.resolve()]
-
-    class EditionFetcher(URLFetcher):
-        refused: list[str] = []
-
-        def fetch(self, url, headers=None):
-            if url.startswith("data:"):
-                return super().fetch(url, headers)
-            if url.startswith("file:"):
-                from urllib.request import url2pathname
-                path = Path(url2pathname(url.split("?")[0].split("#")[0].removeprefix("file://"))).resolve()
-                if any(path.is_relative_to(base) for base in allowed) and path.is_file():
-                    return super().fetch(url, headers)
-            self.refused.append(url)
-            raise ValueError(f"Glossator reads no resources outside the edition: {url}")
-
-    return EditionFetcher(allow_redirects=False)
-
 
 class _quiet_weasyprint:
     """WeasyPrint logs CSS it ignores; the build reports its own errors instead."""

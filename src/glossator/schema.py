@@ -6,7 +6,9 @@ documentation, the editor completion and the checks cannot disagree.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
 
 # Field kinds: what a value must be.
 TEXT = "text"            # a non-empty string (Markdown where the format says so)
@@ -81,3 +83,68 @@ CHRONOLOGY = FileSpec("chronology.yaml", "event", "chronology events", "Glossato
 ))
 
 FILES = (NOTES, GLOSSARY, CHRONOLOGY)
+
+
+# --- JSON Schema, for editors ----------------------------------------------------------
+#
+# The files in schemas/ are generated from the declarations above (run
+# `python -m glossator.schema` after changing them; a test checks they are current).
+# They describe what the loader accepts: it reads every scalar as the text
+# written, so a TEXT may be written as a number or true/false, and a year may be
+# an unquoted number.
+
+# Draft 7: the newest draft that every editor's YAML plugin reads in full.
+_SCHEMA_DIALECT = "http://json-schema.org/draft-07/schema#"
+
+_TEXT = {"type": ["string", "number", "boolean"], "pattern": r"\S"}
+_ID = {"type": "string", "pattern": ID_PATTERN}
+_KINDS = {
+    TEXT: _TEXT,
+    TEXT_LIST: {"anyOf": [_TEXT, {"type": "array", "items": _TEXT}]},
+    ID: _ID,
+    ID_LIST: {"anyOf": [_ID, {"type": "array", "items": _ID}]},
+    DATE: {"anyOf": [{"type": "string", "pattern": DATE_PATTERN},
+                     {"type": "integer", "minimum": 1000, "maximum": 9999}]},
+    COUNT: {"type": "integer", "minimum": 1},
+}
+
+
+def json_schema(spec: FileSpec) -> dict:
+    """The JSON Schema of one annotation file."""
+    properties = {f.name: {"description": f.description, **_KINDS[f.kind]} for f in spec.fields}
+    return {
+        "$schema": _SCHEMA_DIALECT,
+        "title": spec.title,
+        "description": f"annotations/{spec.filename}: a list of {spec.items}.",
+        "type": "array",
+        "items": {
+            "type": "object",
+            "required": list(spec.required),
+            "properties": properties,
+            "additionalProperties": False,
+        },
+    }
+
+
+def schema_filename(spec: FileSpec) -> str:
+    return spec.filename.replace(".yaml", ".schema.json")
+
+
+def json_schema_text(spec: FileSpec) -> str:
+    return json.dumps(json_schema(spec), indent=2, ensure_ascii=False) + "\n"
+
+
+def write_schemas(folder: Path) -> list[Path]:
+    """Write the three JSON Schema files into folder; returns their paths."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for spec in FILES:
+        path = folder / schema_filename(spec)
+        path.write_text(json_schema_text(spec), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+if __name__ == "__main__":  # regenerate the shipped files: python -m glossator.schema
+    for written in write_schemas(Path(__file__).parent / "schemas"):
+        print(f"wrote {written}")

@@ -7,6 +7,7 @@ succeeded. A failed build, Ctrl-C or a kill leaves the previous files as they we
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -14,8 +15,27 @@ from .errors import OutputError, finding
 from .model import Where
 
 
+# An output's name: no separators, no leading dot, so nothing lands beside or above the folder.
+PLAIN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+def output_folder(root: Path) -> Path:
+    """The edition's own output/ folder; refused if it is a link leading out of the edition."""
+    folder = root / "output"
+    target = folder.resolve()
+    if not target.is_relative_to(root.resolve()):
+        raise OutputError([finding("O102", Where("output"), target=str(target))])
+    return folder
+
+
 def write_outputs(folder: Path, files: dict[str, bytes]) -> list[Path]:
-    """Write {name: bytes} into folder; all files are prepared before any is replaced."""
+    """Write {name: bytes} into folder; all files are prepared before any is replaced.
+
+    A file already there is replaced, never written through: a link planted in
+    its place is replaced by the new file, its target left alone."""
+    for name in files:
+        if not PLAIN_NAME.fullmatch(name) or ".." in name:
+            raise OutputError([finding("O103", Where(str(folder)), name=name, folder=str(folder))])
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..errors import UsageError
 
-NAMES = ("build", "check")
+NAMES = ("build", "check", "watch", "new", "schema")
 
 
 def edition_root(path: str) -> Path:

@@ -9,7 +9,7 @@ from pathlib import Path
 from ..errors import Finding
 from ..model import PAPERS, Options
 from ..pipeline import checked_edition
-from ..write import write_outputs
+from ..write import output_folder, write_outputs
 from . import display, edition_root, report
 
 
@@ -20,12 +20,13 @@ def add_parser(sub) -> None:
     p.add_argument("--paper", choices=sorted(PAPERS), default="letter", help="paper size (default: letter)")
     p.add_argument("--simplex", action="store_true", help="one-sided printing: every note in the right margin")
     p.add_argument("--no-paragraph-numbers", action="store_true", help="leave out the ¶ numbers in the margin")
+    p.add_argument("--line-numbers", action="store_true", help="number every fifth line of the article")
 
 
 def run(args) -> int:
     root = edition_root(args.path)
     options = Options(paper=args.paper, duplex=not args.simplex,
-                      paragraph_numbers=not args.no_paragraph_numbers)
+                      paragraph_numbers=not args.no_paragraph_numbers, line_numbers=args.line_numbers)
     out = Path(args.out).resolve() if args.out else None
     built = build(root, out, options)
     report(built.warnings)
@@ -50,6 +51,7 @@ def build(root: Path, out: Path | None = None, options: Options = Options(), ren
     from ..render import Renderer  # WeasyPrint loads only when a build runs
 
     start = time.perf_counter()
+    folder = out or output_folder(root)  # refused before any work if output/ links out of the edition
     checked = checked_edition(root)
     edition = checked.edition
     geometry = replace(PAPERS[options.paper], duplex=options.duplex)
@@ -57,7 +59,7 @@ def build(root: Path, out: Path | None = None, options: Options = Options(), ren
     with source_date(edition.meta.date):
         rendered = renderer.render(edition, geometry, options)
     slug = edition.meta.slug
-    files = write_outputs(out or root / "output", {
+    files = write_outputs(folder, {
         f"{slug}.pdf": rendered.pdf,
         f"{slug}.html": rendered.html.encode("utf-8"),
     })

@@ -1,0 +1,108 @@
+"""Read the laid-out lines of each paragraph back from WeasyPrint's page boxes.
+
+The placement pass needs to know where each line of the article starts (its
+page, its top, and the character offset in Block.text of its first word) to
+split a paragraph before a given line, and to number lines. WeasyPrint's public
+API gives element positions (`page.anchors`) but not lines, so this walks the
+page box tree (`page._page_box`): a private structure, pinned by the
+`weasyprint>=70,<71` requirement and covered by tests/test_lines.py.
+
+Each line's text (leaving out notes, calls and paragraph numbers) is matched
+against the paragraph's own text, character by character, skipping white space,
+so hyphenation and collapsed spaces cannot throw the offsets off.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SKIPPED = {"note", "note-line", "call", "pnum", "lnum"}  # classes whose text is not the article's
+
+
+@dataclass(frozen=True)
+class Line:
+    page: int  # 0-based page index
+    top: float  # px, page-relative
+    bottom: float
+    start: int  # offset in Block.text of the line's first character
+    clean: bool  # the line starts a word (not the rest of a hyphenated one)
+    left: float  # x of the line's first glyph
+
+
+def paragraph_lines(document, blocks_by_id: dict) -> dict[str, list[Line]]:
+    """{block id: its lines in reading order} for the paragraphs in blocks_by_id.
+
+    blocks_by_id maps an element id (a paragraph's, or a continuation part's,
+    'w4-120-cont') to (block id, text of the whole paragraph).
+    """
+    found: dict[str, list[tuple[int, object]]] = {}
+    for index, page in enumerate(document.pages):
+        for box in _descendants(page._page_box):
+            element_id = _element_id(box)
+            if element_id in blocks_by_id and hasattr(box, "children") and _is_block(box):
+                block_id = blocks_by_id[element_id][0]
+                found.setdefault(block_id, []).extend(
+                    (index, line) for line in box.children if type(line).__name__ == "LineBox")
+    texts = {block_id: text for block_id, text in blocks_by_id.values()}
+    return {block_id: _align(texts[block_id], found[block_id]) for block_id in found}
+
+
+def _align(text: str, lines) -> list[Line]:
+    out: list[Line] = []
+    pos = 0
+    for page, line in lines:
+        chunks = list(_line_text(line))
+        content = "".join(t for t, _ in chunks)
+        if not content.strip():
+            continue
+        while pos < len(text) and text[pos].isspace():
+            pos += 1
+        start = pos
+        clean = start == 0 or text[start - 1].isspace()
+        body = content.strip()
+        if body.endswith(("\u2010", "\u00ad")):  # the hyphen WeasyPrint adds at a break
+            body = body[:-1]
+        for ch in body:
+            if ch.isspace():
+                continue
+            found = text.find(ch, pos, pos + 8)  # a glyph the source lacks is skipped
+            if found != -1:
+                pos = found + 1
+        left = next((x for t, x in chunks if t.strip()), line.position_x)
+        out.append(Line(page, line.position_y, line.position_y + line.height, start, clean, left))
+    return out
+
+
+def _line_text(box):
+    """(text, x) of each text box in a line, leaving out notes, calls and numbers."""
+    if type(box).__name__ == "AbsolutePlaceholder":
+        return
+    element = getattr(box, "element", None)
+    classes = set((element.get("class") or "").split()) if element is not None else set()
+    if classes & SKIPPED and type(box).__name__ != "LineBox":
+        return
+    if type(box).__name__ == "TextBox":
+        yield box.text, box.position_x
+        return
+    for child in getattr(box, "children", ()):
+        yield from _line_text(child)
+
+
+def _descendants(box):
+    stack = [box]
+    while stack:
+        box = stack.pop()
+        yield box
+        if type(box).__name__ in ("LineBox", "AbsolutePlaceholder"):
+            continue  # paragraphs are block boxes: no need to look inside lines
+        stack.extend(reversed(getattr(box, "children", ())))
+
+
+def _element_id(box):
+    element = getattr(box, "element", None)
+    if element is None or getattr(box, "element_tag", None) is None:
+        return None
+    return element.get("id") if not getattr(box, "is_anonymous", False) else None
+
+
+def _is_block(box) -> bool:
+    return type(box).__name__ in ("BlockBox",)

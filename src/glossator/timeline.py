@@ -1,0 +1,66 @@
+"""The chronology's timeline: every event drawn to scale on one axis, so the eye sees the gaps.
+
+Pure arithmetic: events in, positions (pt) out; templates/timeline.svg.j2 draws them.
+Events too close to share a row are stacked in rows above the axis.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .model import ComposedEvent
+
+DOT = 2.4  # radius, pt
+ROW = 5.6  # height of one row of dots, pt
+TICK_EVERY = 5  # years
+
+
+@dataclass(frozen=True)
+class Mark:
+    x: float
+    end_x: float | None  # for spans
+    row: int
+    label: str  # for the SVG's <title>: date and what happened
+
+
+@dataclass(frozen=True)
+class Timeline:
+    width: float
+    height: float
+    axis_y: float
+    marks: tuple[Mark, ...]
+    ticks: tuple[tuple[float, int], ...]  # (x, year)
+
+
+def build_timeline(events: tuple[ComposedEvent, ...], width: float, plain_labels: dict) -> Timeline | None:
+    """plain_labels: event id -> text for the mark's tooltip."""
+    if not events:
+        return None
+    first = min(e.date.year for e in events)
+    last = max((e.end or e.date).year for e in events) + 1
+    scale = (width - 2 * DOT) / (last - first)
+
+    def x_of(date) -> float:
+        return DOT + (date.fraction() - first) * scale
+
+    rows_end: list[float] = []  # right edge of the last mark in each row
+    marks = []
+    for event in events:
+        x = x_of(event.date)
+        end_x = x_of(event.end) if event.end else None
+        right = (end_x or x) + DOT
+        row = next((i for i, edge in enumerate(rows_end) if x - DOT > edge + 0.8), len(rows_end))
+        if row == len(rows_end):
+            rows_end.append(right)
+        rows_end[row] = right
+        marks.append(Mark(x, end_x, row, f"{event.date.display()}: {plain_labels.get(event.id, '')}"))
+    axis_y = len(rows_end) * ROW + DOT
+    ticks = tuple((x_of_year(y, first, scale), y) for y in range(_round_up(first), last + 1, TICK_EVERY))
+    return Timeline(width, axis_y + 14, axis_y, tuple(marks), ticks)
+
+
+def x_of_year(year: int, first: int, scale: float) -> float:
+    return DOT + (year - first) * scale
+
+
+def _round_up(year: int) -> int:
+    return year + (-year) % TICK_EVERY

@@ -1,0 +1,83 @@
+"""Shared fixtures: the bundled edition built once, and small editions made to order."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def run_cli(*args, cwd=None, timeout=300):
+    """Run `python -m glossator ARGS` as a user would; returns the CompletedProcess."""
+    return subprocess.run([sys.executable, "-m", "glossator", *map(str, args)], cwd=cwd,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+ARTICLE = """\
+---
+title: A Small Test Article
+author: Ada Tester
+publication: The Test Review
+date: 2021-05-04
+lang: en
+---
+
+The first paragraph mentions the Status of Forces Agreement and the Green Zone in Baghdad.
+
+The second paragraph talks about the Quds Force and about Kataib Hezbollah (KH), twice: KH again.
+
+::: pullquote
+A pull quote repeats a line.
+:::
+
+The third paragraph closes the article with a sentence about the embassy in Baghdad.
+"""
+
+
+def make_edition(root: Path, article: str = ARTICLE, notes: str | None = None,
+                 glossary: str | None = None, chronology: str | None = None) -> Path:
+    """Write a small edition folder at root and return it. YAML strings are dedented."""
+    (root / "source").mkdir(parents=True, exist_ok=True)
+    (root / "annotations").mkdir(exist_ok=True)
+    (root / "source" / "article.md").write_text(article, encoding="utf-8")
+    for name, text in (("notes", notes), ("glossary", glossary), ("chronology", chronology)):
+        if text is not None:
+            (root / "annotations" / f"{name}.yaml").write_text(textwrap.dedent(text), encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def edition(tmp_path):
+    """A factory: edition(notes=..., glossary=..., chronology=..., article=...) -> folder."""
+    def factory(**kwargs):
+        return make_edition(tmp_path / "edition", **kwargs)
+    return factory
+
+
+@pytest.fixture(scope="session")
+def bundled(tmp_path_factory):
+    """The repository's own edition, built once (Letter, duplex) into a temporary folder."""
+    out = tmp_path_factory.mktemp("bundled")
+    result = run_cli("build", REPO, "--out", out)
+    assert result.returncode == 0, result.stderr
+    pdf = next(out.glob("*.pdf"))
+    return pdf
+
+
+def pdf_pages_text(pdf: Path) -> list[str]:
+    import pdfplumber
+    with pdfplumber.open(pdf) as doc:
+        return [page.extract_text() or "" for page in doc.pages]
+
+
+def copy_bundled(dest: Path) -> Path:
+    """A copy of the bundled edition's inputs (no output/), to change in a test."""
+    for name in ("source", "annotations", "styles"):
+        if (REPO / name).exists():
+            shutil.copytree(REPO / name, dest / name)
+    return dest

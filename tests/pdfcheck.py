@@ -1,0 +1,145 @@
+"""Reading a built PDF the way a reader's eye would: glyphs, where they are, what they say.
+
+Used by the build and print-layout tests. Everything here works on the PDF alone
+(pdfplumber), never on Glossator's own idea of where things went.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pdfplumber
+
+from glossator.model import PAPERS
+
+BODY_SIZE = 10.5  # pt: the article's text (acronyms are 0.8 of it)
+CALL_SIZE = 7.0
+HYPHEN = "\u2010"  # the hyphen WeasyPrint adds where it breaks a word
+
+
+@dataclass
+class Glyph:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    font: str
+
+
+def glyphs(page) -> list[Glyph]:
+    return [Glyph(c["text"], c["x0"], c["x1"], c["top"], c["bottom"], round(c["size"], 2), c["fontname"])
+            for c in page.chars if c["text"].strip()]
+
+
+def text_column(page_index: int, paper: str, duplex: bool) -> tuple[float, float]:
+    """The x range (pt) of the article's text column on a page (0-based index)."""
+    g = PAPERS[paper]
+    if duplex and page_index % 2 == 1:  # verso: the note column is on the left
+        left = g.width - g.inside - g.text
+    else:
+        left = g.inside
+    return left, left + g.text
+
+
+def body_stream(pdf_path, paper="letter", duplex=True) -> str:
+    """The article's characters in reading order, white space and break hyphens left out.
+
+    Keeps glyphs inside the text column and the page area at body size (or acronym
+    size); calls (7 pt), notes, pull quotes, headings and the back matter fall away.
+    """
+    g = PAPERS[paper]
+    out = []
+    with pdfplumber.open(pdf_path) as pdf:
+        for index, page in enumerate(pdf.pages):
+            left, right = text_column(index, paper, duplex)
+            chosen = [c for c in glyphs(page)
+                      if left - 1 <= c.x0 and c.x1 <= right + 1 and g.top - 1 <= c.top <= g.height - g.bottom
+                      and (abs(c.size - BODY_SIZE) < 0.2 or abs(c.size - BODY_SIZE * 0.8) < 0.2)]
+            chosen.sort(key=lambda c: (round(c.bottom), c.x0))
+            out.extend(c.text for c in _lines_in_order(chosen))
+    return "".join(out).replace(HYPHEN, "")
+
+
+def _lines_in_order(chars: list[Glyph]) -> list[Glyph]:
+    """Group glyphs into lines by baseline (within 3 pt, so small capitals join their line)."""
+    lines: list[list[Glyph]] = []
+    for c in sorted(chars, key=lambda c: c.bottom):
+        if lines and abs(lines[-1][0].bottom - c.bottom) < 3:
+            lines[-1].append(c)
+        else:
+            lines.append([c])
+    return [c for line in lines for c in sorted(line, key=lambda c: c.x0)]
+
+
+def article_stream(article_md: str) -> str:
+    """The article's paragraphs (pull quotes and front matter left out), white space removed."""
+    body = article_md.split("\n---\n", 1)[1]
+    body = re.sub(r"::: pullquote\n.*?\n:::", "", body, flags=re.S)
+    body = re.sub(r"[*_`]", "", body)
+    return re.sub(r"\s+", "", body)
+
+
+def numbers_at(page, size: float, font_part: str) -> list[tuple[str, float, float]]:
+    """Runs of digits set at `size` in a font whose name ends with font_part: (number, x0, top)."""
+    digits = [c for c in glyphs(page) if c.text.isdigit() and abs(c.size - size) < 0.15 and c.font.endswith(font_part)]
+    digits.sort(key=lambda c: (round(c.top), c.x0))
+    runs: list[list[Glyph]] = []
+    for c in digits:
+        if runs and abs(runs[-1][-1].top - c.top) < 1 and 0 <= c.x0 - runs[-1][-1].x1 < 1.5:
+            runs[-1].append(c)
+        else:
+            runs.append([c])
+    return [("".join(c.text for c in run), run[0].x0, run[0].top) for run in runs]
+
+
+def collisions(page, threshold=0.2) -> list[tuple[Glyph, Glyph]]:
+    """Pairs of glyphs from different lines whose boxes overlap by more than `threshold`
+    of the smaller one's area: overprinted text."""
+    chars = sorted(glyphs(page), key=lambda c: c.top)
+    found, active = [], []
+    for c in chars:
+        active = [a for a in active if a.bottom > c.top]
+        for a in active:
+            if abs(a.bottom - c.bottom) < 0.5 and abs(a.size - c.size) < 0.1:
+                continue  # same line: kerned neighbours may touch
+            w = min(a.x1, c.x1) - max(a.x0, c.x0)
+            h = min(a.bottom, c.bottom) - max(a.top, c.top)
+            if w > 0 and h > 0:
+                smaller = min((a.x1 - a.x0) * (a.bottom - a.top), (c.x1 - c.x0) * (c.bottom - c.top))
+                if smaller > 0 and w * h / smaller > threshold:
+                    found.append((a, c))
+        active.append(c)
+    return found
+
+
+def near_edge(page, inches=0.25) -> list[Glyph]:
+    safe = inches * 72
+    return [c for c in glyphs(page)
+            if c.x0 < safe or c.top < safe or c.x1 > page.width - safe or c.bottom > page.height - safe]
+
+
+def margin_text(pdf_path, paper="letter", duplex=True) -> str:
+    """The text set in the note column of every page, line by line, break hyphens joined."""
+    g = PAPERS[paper]
+    lines = []
+    with pdfplumber.open(pdf_path) as pdf:
+        for index, page in enumerate(pdf.pages):
+            left, right = text_column(index, paper, duplex)
+            inside = [c for c in glyphs(page) if (c.x0 > right + 2 or c.x1 < left - 2)
+                      and g.top - 1 <= c.top <= g.height - g.bottom and c.size < 8.5]
+            page_lines: list[list[Glyph]] = []
+            for c in sorted(inside, key=lambda c: (round(c.bottom), c.x0)):
+                if page_lines and abs(page_lines[-1][0].bottom - c.bottom) < 2:
+                    page_lines[-1].append(c)
+                else:
+                    page_lines.append([c])
+            for line in page_lines:
+                line.sort(key=lambda c: c.x0)
+                text = ""
+                for a, b in zip([None] + line[:-1], line):
+                    text += (" " if a is not None and b.x0 - a.x1 > 1.2 else "") + b.text
+                lines.append(text)
+    joined = "\n".join(lines).replace(HYPHEN + "\n", "")
+    return re.sub(r"\s+", " ", joined)

@@ -1,0 +1,104 @@
+"""The bundled edition, end to end: what a reader finds in the PDF, and what the CLI says."""
+from __future__ import annotations
+
+import re
+
+import pdfplumber
+import yaml
+
+from conftest import REPO, pdf_pages_text, run_cli
+from pdfcheck import article_stream, body_stream, margin_text
+
+
+def flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace("\u2010\n", "").replace("-\n", "-")).strip()
+
+
+def test_every_word_of_the_article_is_in_the_pdf_in_order(bundled):
+    article = (REPO / "source" / "article.md").read_text(encoding="utf-8")
+    expected = article_stream(article)
+    found = body_stream(bundled)
+    assert len(expected) > 6000
+    if found != expected:
+        at = next(i for i, (a, b) in enumerate(zip(found, expected)) if a != b) if found[:len(expected)] != expected else len(expected)
+        raise AssertionError(f"body text differs at {at}: PDF …{found[at - 40:at + 40]}… "
+                             f"article …{expected[at - 40:at + 40]}…")
+
+
+def test_boilerplate_is_gone_and_pull_quotes_appear_once(bundled):
+    text = flat(" ".join(pdf_pages_text(bundled)))
+    for junk in ("You are reading a free article", "Subscribe Now", "Paywall-free reading", "More By Emma Sky"):
+        assert junk not in text
+    # Each pull quote is set once as a pull quote, besides the body sentence it repeats.
+    assert text.count("symbolizing the high hopes that both countries had for the") == 1
+
+
+def test_title_block_bio_credits_and_appendix_headings(bundled):
+    pages = [flat(t) for t in pdf_pages_text(bundled)]
+    assert "The Death of the U.S.-Iraqi Relationship" in pages[0]
+    assert "Emma Sky" in pages[0] and "Foreign Affairs" in pages[0] and "3 January 2020" in pages[0]
+    everything = " ".join(pages)
+    assert "About the author" in everything
+    assert "Maurice R. Greenberg World Fellows Program" in everything
+    assert "foreignaffairs.com/articles/iran/2020-01-03/death-us-iraqi-relationship" in everything.replace(" ", "")
+    assert any(p.startswith("Glossary") or " Glossary " in p[:80] for p in pages)
+    assert any("Chronology" in p[:120] for p in pages)
+
+
+def test_every_note_and_glossary_term_is_printed(bundled):
+    text = flat(" ".join(pdf_pages_text(bundled)))
+    margin = margin_text(bundled)
+    notes = yaml.safe_load((REPO / "annotations" / "notes.yaml").read_text(encoding="utf-8"))
+    terms = yaml.safe_load((REPO / "annotations" / "glossary.yaml").read_text(encoding="utf-8"))
+    assert len(notes) >= 16 and len(terms) >= 20
+    for note in notes:
+        assert note["title"] in margin, note["id"]
+        first_words = " ".join(note["body"].split()[:6]).replace("*", "")
+        assert first_words in margin, note["id"]
+    for term in terms:
+        assert term["term"] in text, term["term"]
+
+
+def test_pdf_metadata_bookmarks_and_links(bundled):
+    with pdfplumber.open(bundled) as pdf:
+        assert pdf.metadata["Title"] == "The Death of the U.S.-Iraqi Relationship"
+        assert pdf.metadata["Author"] == "Emma Sky"
+        catalog = pdf.doc.catalog
+        assert catalog["Lang"].decode() == "en-US"
+        outlines = [title for (_, title, *_rest) in pdf.doc.get_outlines()]
+        assert {"The Death of the U.S.-Iraqi Relationship", "About the author", "Glossary", "Chronology"} <= set(outlines)
+        links = sum(len(page.annots or []) for page in pdf.pages)
+    notes = yaml.safe_load((REPO / "annotations" / "notes.yaml").read_text(encoding="utf-8"))
+    assert links >= 2 * len(notes)  # every call links to its note, every note back to its call
+
+
+def test_a4_build_writes_an_a4_pdf(tmp_path):
+    result = run_cli("build", REPO, "--out", tmp_path, "--paper", "a4")
+    assert result.returncode == 0, result.stderr
+    assert "wrote" in result.stdout and "pages in" in result.stdout
+    with pdfplumber.open(next(tmp_path.glob("*.pdf"))) as pdf:
+        assert abs(pdf.pages[0].width - 595.28) < 0.5 and abs(pdf.pages[0].height - 841.89) < 0.5
+
+
+def test_missing_quote_names_file_line_and_quote_and_writes_nothing(edition, tmp_path):
+    folder = edition(notes="""\
+        - id: sofa
+          quote: Status of Forces Agreement
+          body: The 2008 agreement that set the terms of the U.S. presence in Iraq.
+        - id: ghost
+          quote: a passage that is not there
+          body: This note has nowhere to go.
+        """)
+    out = tmp_path / "out"
+    result = run_cli("build", folder, "--out", out)
+    assert result.returncode == 1
+    assert "annotations/notes.yaml:5:10:" in result.stderr  # the quote of the second note
+    assert "A101" in result.stderr and "a passage that is not there" in result.stderr
+    assert "hint:" in result.stderr and "Traceback" not in result.stderr
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_not_a_folder_is_a_usage_error(tmp_path):
+    result = run_cli("build", tmp_path / "nowhere")
+    assert result.returncode == 2
+    assert "not a folder" in result.stderr and "Traceback" not in result.stderr

@@ -1,0 +1,174 @@
+"""`glossator check`: the corpus of bad inputs, exit codes, output formats, the bundled edition.
+
+tests/bad/base/ is a small edition that checks clean. Every other folder in
+tests/bad/ holds the files of one bad edition that differ from base/, and a file
+`expected` listing what check must say: one `CODE path:line[:column]` a line, and
+`strict` if the case's findings are warnings (so only --strict makes them fail).
+The findings must be exactly those: no more (no cascades), no fewer.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, make_edition, run_cli
+from glossator import cli
+
+BAD = Path(__file__).parent / "bad"
+CASES = sorted(p.name for p in BAD.iterdir() if p.is_dir() and p.name != "base")
+
+
+def bad_edition(name: str, dest: Path) -> Path:
+    """base/ with the case's files laid over it."""
+    shutil.copytree(BAD / "base", dest)
+    shutil.copytree(BAD / name, dest, dirs_exist_ok=True)
+    (dest / "expected").unlink()
+    return dest
+
+
+def read_expected(name: str) -> tuple[bool, list[tuple]]:
+    strict, wanted = False, []
+    for line in (BAD / name / "expected").read_text().splitlines():
+        if line == "strict":
+            strict = True
+        elif line.strip():
+            code, place = line.split()
+            path, *numbers = place.split(":")
+            wanted.append((code, path, *map(int, numbers)))
+    return strict, wanted
+
+
+def check_json(root: Path, *options, capsys) -> tuple[int, dict, str]:
+    """Run `glossator check --format json` in this process: (exit code, report, stderr)."""
+    code = cli.main(["check", str(root), "--format", "json", *options])
+    out, err = capsys.readouterr()
+    return code, json.loads(out), err
+
+
+def test_the_corpus_is_big_enough():
+    assert len(CASES) >= 30
+
+
+def test_the_base_edition_is_clean(capsys):
+    code, report, _ = check_json(BAD / "base", "--strict", capsys=capsys)
+    assert (code, report["findings"]) == (0, [])
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_bad_input_gives_its_code_file_and_line(name, tmp_path, capsys):
+    root = bad_edition(name, tmp_path / name)
+    strict, wanted = read_expected(name)
+    code, report, err = check_json(root, *(["--strict"] if strict else []), capsys=capsys)
+    assert "internal error" not in err and "Traceback" not in err
+    assert code == 1, report
+    found = [(f["code"], f["path"], f["line"], f["column"]) for f in report["findings"]]
+    assert sorted(f[:3] for f in found) == sorted(w[:3] for w in wanted), found
+    assert all(w in found for w in wanted if len(w) == 4), found  # the column, where the case gives it
+    for f in report["findings"]:
+        assert f["message"] and f["hint"], f
+
+
+@pytest.mark.parametrize("name", ["a103-case-differs", "a104-approximate", "n103-overlapping-notes"])
+def test_warnings_alone_pass_without_strict(name, tmp_path, capsys):
+    code, report, _ = check_json(bad_edition(name, tmp_path / name), capsys=capsys)
+    assert code == 0 and report["warnings"] == 1 and report["errors"] == 0
+
+
+def test_text_output_names_file_line_code_and_hint(tmp_path):
+    root = bad_edition("y105-unknown-field-did-you-mean", tmp_path / "ed")
+    result = run_cli("check", cwd=root)
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[:2] == [
+        "annotations/notes.yaml:5:3: Y105 note 'sofa': unknown field 'titel' (did you mean 'title'?)",
+        "    hint: Known fields: id, quote, body, title, kind, see, sources, before, after, paragraph, occurrence.",
+    ]
+    assert "1 error, 0 warnings" in result.stdout
+
+
+def test_text_output_paths_lead_to_the_file_from_elsewhere(tmp_path):
+    bad_edition("a101-quote-not-found", tmp_path / "ed")
+    result = run_cli("check", "ed", cwd=tmp_path)
+    assert result.stdout.startswith("ed/annotations/notes.yaml:15:10: A101 note 'embassy': quote not found")
+
+
+def test_an_orphan_names_the_closest_passage(tmp_path, capsys):
+    root = bad_edition("a108-too-different-to-place", tmp_path / "ed")
+    _, report, _ = check_json(root, capsys=capsys)
+    assert report["findings"][0]["message"] == (
+        "note 'embassy': quote not found; the closest passage, ¶ 3 “the embassy in Baghdad”, is only 79% alike")
+
+
+@pytest.mark.parametrize("args", [["check", "no-such-folder"], ["check", ".", "--format", "xml"],
+                                  ["check", ".", "--frobnicate"]])
+def test_bad_usage_exits_2(args, tmp_path):
+    result = run_cli(*args, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+
+
+def test_fifty_megabyte_file_is_refused_unread(tmp_path, capsys):
+    root = bad_edition("y108-empty-file", tmp_path / "ed")  # any edition; notes.yaml replaced below
+    with open(root / "annotations" / "notes.yaml", "wb") as handle:
+        handle.write(b"- id: x\n" * (50 * 2**20 // 8))
+    with open(root / "source" / "article.md", "ab") as handle:
+        handle.truncate(50 * 2**20)
+    code, report, _ = check_json(root, capsys=capsys)
+    (root / "annotations" / "notes.yaml").unlink()
+    (root / "source" / "article.md").unlink()
+    assert code == 1
+    assert [(f["code"], f["path"], f["line"]) for f in report["findings"]] == [
+        ("Y115", "annotations/notes.yaml", 1), ("S110", "source/article.md", 1)]
+    assert "50 MB; the limit is 5 MB" in report["findings"][0]["message"]
+
+
+def test_json_report(tmp_path):
+    root = bad_edition("many-problems-one-run", tmp_path / "ed")
+    result = run_cli("check", root, "--format", "json")
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    assert (report["ok"], report["errors"], report["warnings"]) == (False, 5, 0)
+    assert report["findings"][0] == {
+        "code": "C102", "severity": "error", "path": "annotations/chronology.yaml", "line": 6, "column": 8,
+        "message": "chronology: end 2019-12-01 is before date 2019-12-31",
+        "hint": "Swap the two dates, or correct one.",
+    }
+
+
+def test_build_refuses_with_the_same_messages(tmp_path):
+    root = bad_edition("many-problems-one-run", tmp_path / "ed")
+    checked = run_cli("check", cwd=root)
+    built = run_cli("build", cwd=root)
+    assert built.returncode == 1
+    messages = checked.stdout.splitlines()[:-1]  # all but the count
+    assert len(messages) == 10
+    assert all(line in built.stderr.splitlines() for line in messages)
+    assert not (root / "output").exists()
+
+
+def test_the_bundled_edition_checks_clean():
+    result = run_cli("check", REPO)
+    assert result.returncode == 0, result.stdout
+    assert " 0 errors" in " " + result.stdout.splitlines()[-1]
+
+
+def test_the_bundled_edition_survives_typographic_edits(tmp_path, capsys):
+    """Straightened quotes and apostrophes, dashes typed as '--', doubled spaces: nothing moves."""
+    from conftest import copy_bundled
+    root = copy_bundled(tmp_path / "ed")
+    article = root / "source" / "article.md"
+    text = article.read_text(encoding="utf-8")
+    head, body = text.split("\n---\n", 1)
+    for curly, plain in (("’", "'"), ("‘", "'"), ("“", '"'), ("”", '"'), ("—", "--"), (". ", ".  ")):
+        body = body.replace(curly, plain)
+    article.write_text(head + "\n---\n" + body, encoding="utf-8")
+    code, report, _ = check_json(root, capsys=capsys)
+    assert report["errors"] == 0, report["findings"]
+
+
+def test_an_edition_without_annotations_is_clean(tmp_path, capsys):
+    root = make_edition(tmp_path / "ed")
+    code, report, _ = check_json(root, "--strict", capsys=capsys)
+    assert (code, report["findings"]) == (0, [])

@@ -1,0 +1,197 @@
+"""Loading: every problem a finding at the offending key or value, all of them in one run."""
+from __future__ import annotations
+
+from conftest import ARTICLE, make_edition
+from glossator.load import load
+
+
+def findings(tmp_path, **files):
+    loaded = load(make_edition(tmp_path / "ed", **files))
+    return loaded, [(f.code, f.path, f.line, f.column) for f in loaded.findings]
+
+
+NOTES = "annotations/notes.yaml"
+
+
+def test_every_problem_of_a_file_in_one_run_each_at_its_key(tmp_path):
+    _, found = findings(tmp_path, notes="""\
+        - id: one
+          qoute: the Quds Force
+          body: x
+        - id: two
+          quote: the Green Zone
+          body:
+          paragraph: first
+        - quote: the embassy
+          body: y
+        """)
+    assert found == [
+        ("Y105", NOTES, 2, 3), ("Y104", NOTES, 1, 3),
+        ("Y110", NOTES, 6, 3), ("Y106", NOTES, 7, 3),
+        ("Y104", NOTES, 8, 3),
+    ]
+
+
+def test_labels_name_items_by_id_term_or_date_else_number(tmp_path):
+    loaded, _ = findings(tmp_path, notes="- quote: x\n  body: y\n",
+                         glossary="- term: Green Zone\n  defintion: x\n",
+                         chronology="- date: '2003'\n  event: x\n  colour: red\n")
+    messages = sorted(f.message for f in loaded.findings)
+    assert messages[0].startswith("event '2003': unknown field 'colour'")
+    assert messages[1] == "note #1: required field 'id' is missing"
+    assert messages[3].startswith("term 'Green Zone': unknown field 'defintion' (did you mean 'definition'?)")
+
+
+def test_a_field_given_twice_is_an_error_not_silently_the_last(tmp_path):
+    loaded, found = findings(tmp_path, notes="- id: a\n  quote: the Quds Force\n  body: x\n  quote: Baghdad\n")
+    assert found == [("Y113", NOTES, 4, 3)]
+    assert loaded.findings[0].message == "note 'a': 'quote' is given twice (first at line 2)"
+    assert loaded.annotations.notes == ()
+
+
+def test_the_quote_carries_its_own_line(tmp_path):
+    loaded, _ = findings(tmp_path, notes="- id: a\n  body: x\n\n  quote: >-\n    the Quds\n    Force\n")
+    (note,) = loaded.annotations.notes
+    assert note.quote.text == "the Quds Force"
+    assert (note.quote.where.line, note.quote.where.column) == (4, 10)
+
+
+def test_references_point_at_the_id_in_the_list(tmp_path):
+    loaded, found = findings(tmp_path, notes="""\
+        - id: sofa
+          quote: Status of Forces Agreement
+          body: x
+          see:
+            - quds-force
+            - quds-forse
+        - id: quds-force
+          quote: the Quds Force
+          body: y
+        """)
+    assert found == [("N101", NOTES, 6, 7)]
+    assert loaded.findings[0].message == (
+        "note 'sofa': see: 'quds-forse' is not a note id (did you mean 'quds-force'?)")
+
+
+def test_an_item_with_a_problem_still_counts_as_a_target_of_see(tmp_path):
+    """One mistake, one message: the broken note is left out, but not reported as missing too."""
+    loaded, found = findings(tmp_path, notes="""\
+        - id: sofa
+          quote: Status of Forces Agreement
+          body: x
+          see: [quds-force]
+        - id: quds-force
+          quote: the Quds Force
+          body: y
+          paragraph: two
+        """)
+    assert found == [("Y106", NOTES, 8, 3)]
+    assert [n.id for n in loaded.annotations.notes] == ["sofa"]
+
+
+def test_a_repeated_id_keeps_the_first_only(tmp_path):
+    loaded, found = findings(tmp_path, notes="""\
+        - id: a
+          quote: the Quds Force
+          body: first
+        - id: a
+          quote: the Green Zone
+          body: second
+        """)
+    assert found == [("Y107", NOTES, 4, 7)]
+    assert [n.body for n in loaded.annotations.notes] == ["first"]
+
+
+def test_a_term_without_id_is_known_by_its_slug(tmp_path):
+    loaded, found = findings(tmp_path, glossary="""\
+        - term: Kataib Hezbollah
+          definition: x
+        - term: KH
+          definition: y
+          see: [kataib-hezbollah]
+          aliases: [Kataib Hezbollah]
+        """)
+    assert found == [("G102", "annotations/glossary.yaml", 6, 13)]
+    assert loaded.findings[0].message == "glossary: 'Kataib Hezbollah' is given for both 'Kataib Hezbollah' and 'KH'"
+
+
+def test_unquoted_dates_and_years_are_read_as_written(tmp_path):
+    loaded, found = findings(tmp_path, chronology="- date: 2003\n  end: 2011-12-18\n  event: 1979\n")
+    assert found == []
+    (event,) = loaded.annotations.chronology
+    assert (event.date.iso(), event.end.iso(), event.event) == ("2003", "2011-12-18", "1979")
+
+
+def test_chronology_problems_point_at_the_value(tmp_path):
+    loaded, found = findings(tmp_path, chronology="""\
+        - date: "2011-02-30"
+          event: x
+        - date: "2011"
+          end: "2010"
+          event: y
+        """)
+    assert found == [("C101", "annotations/chronology.yaml", 1, 9), ("C102", "annotations/chronology.yaml", 4, 8)]
+    assert loaded.annotations.chronology == ()
+
+
+def test_an_alias_is_refused_where_it_is_used(tmp_path):
+    _, found = findings(tmp_path, notes="""\
+        - id: a
+          quote: &q the Quds Force
+          body: x
+        - id: b
+          quote: *q
+          body: y
+        """)
+    assert found == [("Y111", NOTES, 5, 10)]
+
+
+def test_deep_nesting_is_refused_without_reaching_the_recursion_limit(tmp_path):
+    _, found = findings(tmp_path, notes="[" * 100_000)
+    assert found == [("Y114", NOTES, 1, 21)]
+
+
+def test_a_tab_after_a_colon_is_called_a_tab(tmp_path):
+    _, found = findings(tmp_path, notes="- id: a\n  quote:\tthe Quds Force\n  body: x\n")
+    assert found == [("Y112", NOTES, 2, 9)]
+
+
+def test_nul_bytes_are_reported_at_their_line(tmp_path):
+    root = make_edition(tmp_path / "ed")
+    (root / "annotations" / "notes.yaml").write_bytes(b"- id: a\n  quote: x\n  body: \x00\n")
+    assert [(f.code, f.line) for f in load(root).findings] == [("Y109", 3)]
+
+
+def test_bom_and_windows_line_ends_are_fine(tmp_path):
+    root = make_edition(tmp_path / "ed")
+    (root / "annotations" / "notes.yaml").write_bytes(
+        "\ufeff- id: a\r\n  quote: the Quds Force\r\n  body: x\r\n".encode("utf-8"))
+    loaded = load(root)
+    assert loaded.findings == () and loaded.annotations.notes[0].quote.text == "the Quds Force"
+
+
+# --- the article's front matter ---------------------------------------------------------
+
+ARTICLE_MD = "source/article.md"
+
+
+def test_front_matter_problems_are_at_their_lines(tmp_path):
+    article = ARTICLE.replace("lang: en", "lang: en\nautor: Someone\nsubtitle: [a, b]").replace(
+        "date: 2021-05-04", "date: 2021-05-44")
+    _, found = findings(tmp_path, article=article)
+    assert sorted(found) == [("S106", ARTICLE_MD, 5, 7), ("S106", ARTICLE_MD, 8, 1), ("S107", ARTICLE_MD, 7, 1)]
+
+
+def test_a_missing_title_is_one_finding(tmp_path):
+    loaded, found = findings(tmp_path, article=ARTICLE.replace("title: A Small Test Article\n", ""))
+    assert found == [("S105", ARTICLE_MD, 1, 0)]
+    assert loaded.article.meta is None and loaded.article.paragraphs  # anchors are still checked
+
+
+def test_front_matter_aliases_are_refused(tmp_path):
+    """safe_load would build the value; printing a billion-laughs title would never end."""
+    lol = "".join(f"l{i}: &l{i} [*l{i - 1}, *l{i - 1}, *l{i - 1}, *l{i - 1}]\n" for i in range(1, 30))
+    article = ARTICLE.replace("lang: en\n", "lang: en\nl0: &l0 lol\n" + lol + "subtitle: *l29\n")
+    loaded, found = findings(tmp_path, article=article)
+    assert found == [("S104", ARTICLE_MD, 8, 10)]
+    assert "YAML aliases are not allowed ('*l0')" in loaded.findings[0].message

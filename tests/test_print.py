@@ -1,0 +1,114 @@
+"""Print layout, proven on the PDF: Letter and A4, duplex and simplex.
+
+Nothing overprints, nothing comes near the paper's edge, every word of the article is
+there in order, every note is on its call's page in the outside margin, and the page
+numbers the glossary and chronology give are pages that really hold the passage.
+"""
+from __future__ import annotations
+
+import re
+
+import pdfplumber
+import pytest
+import yaml
+
+from conftest import REPO, run_cli
+from glossator.model import PAPERS
+from pdfcheck import (CALL_SIZE, _lines_in_order, article_stream, body_stream, collisions, glyphs,
+                      near_edge, numbers_at, text_column)
+
+VARIANTS = [("letter", True), ("a4", True), ("letter", False), ("a4", False)]
+
+
+@pytest.fixture(scope="module", params=VARIANTS, ids=lambda v: f"{v[0]}-{'duplex' if v[1] else 'simplex'}")
+def built(request, tmp_path_factory):
+    paper, duplex = request.param
+    out = tmp_path_factory.mktemp(f"{paper}-{duplex}")
+    args = ["build", REPO, "--out", out, "--paper", paper] + ([] if duplex else ["--simplex"])
+    result = run_cli(*args)
+    assert result.returncode == 0, result.stderr
+    return next(out.glob("*.pdf")), paper, duplex
+
+
+def test_no_glyph_overprints_another_and_none_is_near_the_edge(built):
+    pdf_path, _, _ = built
+    with pdfplumber.open(pdf_path) as pdf:
+        for number, page in enumerate(pdf.pages, 1):
+            assert not collisions(page), f"page {number}: {collisions(page)[:3]}"
+            assert not near_edge(page), f"page {number}: {near_edge(page)[:3]}"
+
+
+def test_every_word_of_the_article_is_there_in_order(built):
+    pdf_path, paper, duplex = built
+    expected = article_stream((REPO / "source" / "article.md").read_text(encoding="utf-8"))
+    assert body_stream(pdf_path, paper, duplex) == expected
+
+
+def calls_and_notes(page, index, paper, duplex):
+    left, right = text_column(index, paper, duplex)
+    calls = {n for n, x, _ in numbers_at(page, CALL_SIZE, "Glossator-Serif") if left - 1 <= x <= right + 1}
+    notes = {n: x for n, x, _ in numbers_at(page, 7.9, "Glossator-Sans-Bold") if x < left - 2 or x > right + 2}
+    return calls, notes
+
+
+def test_every_note_is_on_its_calls_page_in_the_outside_margin(built):
+    pdf_path, paper, duplex = built
+    count = len(yaml.safe_load((REPO / "annotations" / "notes.yaml").read_text(encoding="utf-8")))
+    seen = set()
+    with pdfplumber.open(pdf_path) as pdf:
+        for index, page in enumerate(pdf.pages):
+            calls, notes = calls_and_notes(page, index, paper, duplex)
+            assert calls == set(notes), f"page {index + 1}: calls {sorted(calls)}, notes {sorted(notes)}"
+            left, right = text_column(index, paper, duplex)
+            outside_is_right = not duplex or index % 2 == 0
+            for number, x in notes.items():
+                assert (x > right) == outside_is_right, f"note {number} on page {index + 1} is not outside"
+            seen |= calls
+    assert seen == {str(n) for n in range(1, count + 1)}
+
+
+def page_body_text(page, index, paper, duplex) -> str:
+    left, right = text_column(index, paper, duplex)
+    chars = [c for c in glyphs(page) if left - 1 <= c.x0 and c.x1 <= right + 1 and c.size >= 8]
+    return re.sub(r"\s+", "", "".join(c.text for c in _lines_in_order(chars))).replace("\u2010", "")
+
+
+def column_texts(page) -> str:
+    """A page's text read column by column (the glossary is set in two)."""
+    middle = page.width / 2
+    left = page.crop((0, 0, middle, page.height)).extract_text() or ""
+    right = page.crop((middle, 0, page.width, page.height)).extract_text() or ""
+    return left + "\n" + right
+
+
+def test_glossary_and_chronology_page_numbers_point_at_the_passage(built):
+    pdf_path, paper, duplex = built
+    glossary = yaml.safe_load((REPO / "annotations" / "glossary.yaml").read_text(encoding="utf-8"))
+    chronology = yaml.safe_load((REPO / "annotations" / "chronology.yaml").read_text(encoding="utf-8"))
+    with pdfplumber.open(pdf_path) as pdf:
+        bodies = [page_body_text(p, i, paper, duplex) for i, p in enumerate(pdf.pages)]
+        texts = [p.extract_text() or "" for p in pdf.pages]
+        first = next(i for i, t in enumerate(texts) if "Glossary" in t[:300])
+        last = next(i for i, t in enumerate(texts) if "Chronology" in t[:300])
+        glossary_text = " ".join(column_texts(p) for p in pdf.pages[first:last])
+        chronology_text = " ".join(texts[last:])
+    squeeze = lambda text: re.sub(r"\s+", "", text.replace("\u2010\n", ""))
+    glossary_text, chronology_text = squeeze(glossary_text), squeeze(chronology_text)
+    checked = 0
+    for term in glossary:
+        heading = term["term"] + (f" ({', '.join(term['aliases'])})" if term.get("aliases") else "")
+        entry = squeeze(heading + " ".join(term["definition"].split()[:3]))
+        m = re.search(re.escape(entry) + r".*?(?<![A-Za-z])(pp?)\.(\d+(?:,\d+)*)", glossary_text)
+        assert m, term["term"]
+        spellings = [re.sub(r"\s+", "", s) for s in [term["term"], *term.get("aliases", [])]]
+        for page in (int(n) for n in m.group(2).split(",")):
+            assert any(s in bodies[page - 1] for s in spellings), f"{term['term']} not on page {page}"
+            checked += 1
+    refs = [(int(p), int(n)) for p, n in re.findall(r"p\.(\d+),¶(\d+)", chronology_text)]
+    quoted = [e for e in chronology if e.get("quote")]
+    assert len(refs) == len(quoted)
+    for (page, _), event in zip(refs, quoted):
+        words = re.sub(r"\s+", "", " ".join(event["quote"].split()[:2]))
+        assert words in bodies[page - 1], f"{event['date']}: “{event['quote']}” not on page {page}"
+        checked += 1
+    assert checked > 40
