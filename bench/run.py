@@ -355,7 +355,38 @@ def child_profile(edition: str, report: str) -> None:
                                         "phases": phases, "top": top}), encoding="utf-8")
 
 
-CHILDREN = {"final-html": child_final_html, "floor": child_floor, "warm": child_warm, "profile": child_profile}
+def child_one_pass(edition: str, report: str) -> None:
+    """One WeasyPrint layout of the edition as the first pass sees it, then the PDF written:
+    what a build costs when no measuring is needed (the floor, at any length)."""
+    from dataclasses import replace
+
+    from glossator.model import PAPERS, Options
+    from glossator.pipeline import checked_edition
+    from glossator.render import Renderer
+
+    root = Path(edition)
+    start = time.perf_counter()
+    composed = checked_edition(root).edition
+    checked = time.perf_counter()
+    renderer = Renderer(root)
+    options = Options()
+    geometry = replace(PAPERS[options.paper], duplex=options.duplex)
+    try:
+        html = renderer.html(composed, geometry, options, appendices=True)
+    except TypeError:  # the template's arguments changed; the plain call still works
+        html = renderer.html(composed, geometry, options)
+    laid = time.perf_counter()
+    document = renderer.layout(html)
+    written = time.perf_counter()
+    document.write_pdf()
+    end = time.perf_counter()
+    Path(report).write_text(json.dumps({"pages": len(document.pages), "check": checked - start,
+                                        "layout": written - laid, "write": end - written,
+                                        "total": end - start}), encoding="utf-8")
+
+
+CHILDREN = {"final-html": child_final_html, "floor": child_floor, "warm": child_warm, "profile": child_profile,
+            "one-pass": child_one_pass}
 
 
 # --- the measurements --------------------------------------------------------------------------------
@@ -483,33 +514,59 @@ def bench_check(edition: Path, runs: int, results: Results) -> None:
                            f"{checks[0].returncode}")
 
 
-def bench_scale(edition: Path, work: Path, scales: list[int], scale_runs: list[int], results: Results) -> None:
-    per_page = {}
+def bench_scale(edition: Path, work: Path, scales: list[int], scale_runs: list[int], results: Results,
+                timeout: float) -> None:
+    per_page, floor_per_page = {}, {}
     for times, runs in zip(scales, scale_runs):
         folder, notes = synthetic(edition, work / f"scale-{times}", times)
-        say(f"scale {times}×: {notes} notes, {runs} run(s)...")
-        builds = [run(glossator("build", folder, "--out", work / f"scale-{times}-out"), timeout=3600)
-                  for _ in range(runs)]
+        say(f"scale {times}×: {notes} notes; check, one bare layout, then {runs} build(s)...")
+        check = run(glossator("check", folder))
+        bare = one_pass(folder, work / f"scale-{times}-one.json")
+        if bare:
+            floor_per_page[times] = bare["layout"] / bare["pages"]
+            results.details.append(
+                f"- scale {times}×: `check` {check.seconds:.2f} s (exit {check.returncode}); one bare WeasyPrint "
+                f"layout of it: {bare['pages']} pages in {bare['layout']:.1f} s "
+                f"= {1000 * floor_per_page[times]:.0f} ms/page, PDF written in {bare['write']:.1f} s, "
+                f"peak RSS {bare['rss_mb']:.0f} MB")
+        builds = []
+        for _ in range(runs):
+            builds.append(run(glossator("build", folder, "--out", work / f"scale-{times}-out"), timeout=timeout))
+            if builds[-1].returncode != 0:
+                break  # a build that fails will fail again; no need to wait for it twice
         ok = [b for b in builds if b.returncode == 0 and b.built]
         if not ok:
-            results.details.append(f"- scale {times}×: FAILED: {last_lines(builds[0].err)}")
-            results.row(f"scale {times}×", "builds", f"FAILED ({last_lines(builds[0].err, 1)})", False)
+            b = builds[-1]
+            why = last_lines(b.err, 2) if b.returncode > 0 else f"stopped after {timeout:.0f} s"
+            results.details.append(f"- scale {times}× build FAILED after {b.seconds:.0f} s "
+                                   f"(peak RSS {b.rss_mb:.0f} MB): {why}")
+            results.row(f"scale {times}× build", "finishes", f"FAILED after {b.seconds:.0f} s: {why}", False)
             continue
         pages = ok[0].built["pages"]
         wall = median(b.seconds for b in ok)
         own = median(b.built["build_s"] for b in ok)
         rss = max(b.rss_mb for b in ok)
         per_page[times] = own / pages
-        results.details.append(f"- scale {times}×: {pages} pages, {notes} notes, "
+        results.details.append(f"- scale {times}× build: {pages} pages, {notes} notes, "
                                f"{ok[0].built['passes']} layout passes; wall {wall:.1f} s, build {own:.1f} s "
-                               f"= {1000 * own / pages:.0f} ms/page; peak RSS {rss:.0f} MB")
+                               f"= {1000 * own / pages:.0f} ms/page; peak RSS {rss:.0f} MB "
+                               f"(runs: {fmt(b.seconds for b in ok)})")
         results.row(f"scale {times}× peak memory", "≤ 1024 MB", f"{rss:.0f} MB ({pages} pages)", rss <= 1024)
-    if 1 in per_page and len(per_page) > 1:
-        last = max(per_page)
-        ratio = per_page[last] / per_page[1]
-        results.row(f"per-page time, {last}× vs 1×", "≤ 1.3 ×",
-                    f"{1000 * per_page[last]:.0f} vs {1000 * per_page[1]:.0f} ms/page = {ratio:.2f} ×",
-                    ratio <= 1.3 if last == 40 else None)
+    for name, table in (("build", per_page), ("one bare layout", floor_per_page)):
+        if 1 in table and len(table) > 1:
+            last = max(table)
+            ratio = table[last] / table[1]
+            results.row(f"{name}: per-page time, {last}× vs 1×", "≤ 1.3 ×",
+                        f"{1000 * table[last]:.0f} vs {1000 * table[1]:.0f} ms/page = {ratio:.2f} ×",
+                        (ratio <= 1.3) if last == 40 else None)
+
+
+def one_pass(folder: Path, report: Path) -> dict | None:
+    child = run([PYTHON, __file__, "--child", "one-pass", folder, report])
+    if child.returncode:
+        say(f"  one bare layout failed: {last_lines(child.err, 2)}")
+        return None
+    return {**json.loads(report.read_text(encoding="utf-8")), "rss_mb": child.rss_mb}
 
 
 def bench_profile(edition: Path, work: Path, results: Results) -> None:
@@ -599,6 +656,8 @@ def main(argv=None) -> int:
     parser.add_argument("--runs", type=int, default=5, help="runs per measure (default 5)")
     parser.add_argument("--scales", default="1,10,40", help="synthetic lengths (default 1,10,40)")
     parser.add_argument("--scale-runs", default="3,3,1", help="runs per scale (default 3,3,1)")
+    parser.add_argument("--timeout", type=float, default=1800, help="give up a scale build after this many "
+                        "seconds (default 1800)")
     parser.add_argument("--profile", action="store_true", help="also profile one warm build")
     parser.add_argument("--quick", action="store_true", help="3 runs, scales 1 and 10 only: a smoke test")
     parser.add_argument("--results", default=str(HERE / "results.md"), help="where to write the Markdown")
@@ -622,7 +681,7 @@ def main(argv=None) -> int:
         bench_cold(edition, work, args.runs, results)
         bench_warm(edition, work, max(args.runs, 5), results)
         bench_check(edition, args.runs, results)
-        bench_scale(edition, work, scales, scale_runs, results)
+        bench_scale(edition, work, scales, scale_runs, results, args.timeout)
         if args.profile:
             bench_profile(edition, work, results)
     text = markdown(results, started, (start_load, load_average()))

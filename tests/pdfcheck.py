@@ -141,5 +141,25 @@ def margin_text(pdf_path, paper="letter", duplex=True) -> str:
                 for a, b in zip([None] + line[:-1], line):
                     text += (" " if a is not None and b.x0 - a.x1 > 1.2 else "") + b.text
                 lines.append(text)
-    joined = "\n".join(lines).replace(HYPHEN + "\n", "")
+    joined = "\n".join(lines).replace(HYPHEN + "\n", "").replace("-\n", "-")
     return re.sub(r"\s+", " ", joined)
+
+
+def reading_text(pdf_path, paper="letter", duplex=True) -> str:
+    """The whole PDF's text, read region by region as a reader would: on article pages
+    the text column, then the margins; from the glossary on, the page's two halves."""
+    parts, appendix = [], False
+    with pdfplumber.open(pdf_path) as pdf:
+        for index, page in enumerate(pdf.pages):
+            head = (page.extract_text() or "")[:300]
+            appendix = appendix or "Glossary" in head
+            if appendix:
+                cuts = [0, page.width / 2, page.width]
+            else:
+                left, right = text_column(index, paper, duplex)
+                cuts = [0, left - 2, right + 2, page.width]
+                cuts = [cuts[1], cuts[2], cuts[0], cuts[1], cuts[2], cuts[3]]
+            for x0, x1 in zip(cuts[::2], cuts[1::2]):
+                parts.append(page.crop((x0, 0, x1, page.height)).extract_text() or "")
+    text = "\n".join(parts).replace(HYPHEN + "\n", "").replace("-\n", "-")
+    return re.sub(r"\s+", " ", text)

@@ -7,7 +7,7 @@ import pdfplumber
 import yaml
 
 from conftest import REPO, pdf_pages_text, run_cli
-from pdfcheck import article_stream, body_stream, margin_text
+from pdfcheck import article_stream, body_stream, margin_text, reading_text
 
 
 def flat(text: str) -> str:
@@ -26,7 +26,7 @@ def test_every_word_of_the_article_is_in_the_pdf_in_order(bundled):
 
 
 def test_boilerplate_is_gone_and_pull_quotes_appear_once(bundled):
-    text = flat(" ".join(pdf_pages_text(bundled)))
+    text = reading_text(bundled)
     for junk in ("You are reading a free article", "Subscribe Now", "Paywall-free reading", "More By Emma Sky"):
         assert junk not in text
     # Each pull quote is set once as a pull quote, besides the body sentence it repeats.
@@ -37,7 +37,7 @@ def test_title_block_bio_credits_and_appendix_headings(bundled):
     pages = [flat(t) for t in pdf_pages_text(bundled)]
     assert "The Death of the U.S.-Iraqi Relationship" in pages[0]
     assert "Emma Sky" in pages[0] and "Foreign Affairs" in pages[0] and "3 January 2020" in pages[0]
-    everything = " ".join(pages)
+    everything = reading_text(bundled)
     assert "About the author" in everything
     assert "Maurice R. Greenberg World Fellows Program" in everything
     assert "foreignaffairs.com/articles/iran/2020-01-03/death-us-iraqi-relationship" in everything.replace(" ", "")
@@ -46,7 +46,7 @@ def test_title_block_bio_credits_and_appendix_headings(bundled):
 
 
 def test_every_note_and_glossary_term_is_printed(bundled):
-    text = flat(" ".join(pdf_pages_text(bundled)))
+    text = reading_text(bundled)
     margin = margin_text(bundled)
     notes = yaml.safe_load((REPO / "annotations" / "notes.yaml").read_text(encoding="utf-8"))
     terms = yaml.safe_load((REPO / "annotations" / "glossary.yaml").read_text(encoding="utf-8"))
@@ -102,3 +102,23 @@ def test_not_a_folder_is_a_usage_error(tmp_path):
     result = run_cli("build", tmp_path / "nowhere")
     assert result.returncode == 2
     assert "not a folder" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_line_numbers_count_every_fifth_line_in_the_inside_margin(tmp_path):
+    from pdfcheck import BODY_SIZE, glyphs, numbers_at, text_column
+    result = run_cli("build", REPO, "--out", tmp_path, "--line-numbers")
+    assert result.returncode == 0, result.stderr
+    found = []
+    with pdfplumber.open(next(tmp_path.glob("*.pdf"))) as pdf:
+        for index, page in enumerate(pdf.pages):
+            left, right = text_column(index, "letter", True)
+            inside_is_left = index % 2 == 0
+            baseline = {round(c["bottom"], 1): page.height - c["matrix"][5] for c in page.chars}
+            body_lines = {baseline[round(c.bottom, 1)] for c in glyphs(page) if abs(c.size - BODY_SIZE) < 0.2}
+            for number, x, top in numbers_at(page, 6.0, "Glossator-Sans"):
+                assert (x < left) == inside_is_left and (x > right) != inside_is_left, number
+                # level with a line of the article: on the baseline of body glyphs
+                own = baseline[round(next(c.bottom for c in glyphs(page) if c.x0 == x and c.text == number[0]), 1)]
+                assert any(abs(own - b) <= 0.2 for b in body_lines), number
+                found.append(int(number))
+    assert found == list(range(5, 5 * len(found) + 1, 5)) and len(found) >= 20

@@ -100,7 +100,7 @@ def test_locate_resolves_template_urls_against_the_theme(root, tmp_path):
                                                         encoding="utf-8")
     url = (THEME.parent / "x" / "y.png").as_uri()
     where = locate(url, root)
-    assert (where.path, where.line, where.column) == ("templates/edition.html.j2", 2, 11)
+    assert (where.path, where.line, where.column) == ("templates/edition.html.j2", 2, 13)
 
 
 def test_locate_finds_a_url_copied_from_front_matter(root):
@@ -130,10 +130,11 @@ def test_links_out_of_styles_and_templates_are_refused_before_reading(root, tmp_
 def test_a_loop_of_links_is_refused_not_a_crash(root):
     (root / "styles" / "a.css").symlink_to(root / "styles" / "b.css")
     (root / "styles" / "b.css").symlink_to(root / "styles" / "a.css")
-    assert [rel for rel, _ in links_out(root)] == ["styles/a.css", "styles/b.css"] or links_out(root)
+    assert links_out(root) == [("styles/a.css", "a loop of symbolic links"),
+                               ("styles/b.css", "a loop of symbolic links")]
     with pytest.raises(InputError):
         make_fetcher(root)
-    assert "readable" in refusal(EditionFetcher(root), (root / "styles" / "a.css").as_uri()) or True
+    assert "not a readable path" in refusal(EditionFetcher(root), (root / "styles" / "a.css").as_uri())
 
 
 def test_make_fetcher_allows_an_edition_without_styles(tmp_path):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 
 from glossator.importer import escape_markdown, import_text
@@ -122,6 +123,7 @@ def test_front_matter_values_read_back_as_written():
     assert {k: str(v) for k, v in meta.items()} == given
 
 
+@pytest.mark.skipif(not SEED.is_file(), reason="needs ../shared/seeds/article-raw.txt beside the repository")
 def test_seed_gives_the_bundled_articles_paragraphs_and_pull_quotes():
     """The raw copy of the bundled article gives what was made from it by hand."""
     bundled = (Path(__file__).resolve().parents[1] / "source" / "article.md").read_text(encoding="utf-8")
@@ -139,3 +141,24 @@ def test_seed_gives_the_bundled_articles_paragraphs_and_pull_quotes():
         assert f"{line}: pull quote:" in report
     for line in (25, 27, 29, 30, 31, 32, 34):
         assert f"{line}: removed " in report
+
+
+def test_headline_byline_and_dateline_fill_the_front_matter_and_headings_are_kept():
+    raw = (f"Roads Before Snow\n\nBy Ada Lovelace\n\nJanuary 3, 2020\n\n{PROSE}\n\n"
+           f"The Winter Plan\n\n{PROSE.replace('hour', 'evening')}\n")
+    imported = import_text(raw, {})
+    assert imported.meta == {"title": "Roads Before Snow", "author": "Ada Lovelace", "date": "2020-01-03"}
+    assert [kind for kind, _ in imported.blocks] == ["paragraph", "heading", "paragraph"]
+    assert blocks_of(imported.markdown())[1] == ("heading", "The Winter Plan")
+    report = decisions(imported)
+    assert "1: title: “Roads Before Snow”, from the first line" in report
+    assert "5: date: 2020-01-03, from the line “January 3, 2020”" in report
+    assert "9: heading: “The Winter Plan”" in report
+
+
+def test_given_fields_win_over_what_the_text_says():
+    raw = f"Roads Before Snow\n\nBy Ada Lovelace\n\n3 Jan 2020\n\n{PROSE}\n"
+    imported = import_text(raw, {"title": "Roads before snow", "author": "A. Lovelace", "date": "2020-01"})
+    assert imported.meta == {"title": "Roads before snow", "author": "A. Lovelace", "date": "2020-01"}
+    assert imported.blocks == (("paragraph", PROSE),)
+    assert "removed the first line: it repeats the title" in decisions(imported)

@@ -1,6 +1,7 @@
 """`glossator new`: a scaffold that checks clean, and articles made from raw web text."""
 from __future__ import annotations
 
+import pytest
 import yaml
 
 from conftest import run_cli
@@ -44,6 +45,10 @@ def test_new_never_overwrites(tmp_path):
     assert not (ed / "source").exists()
 
 
+needs_seed = pytest.mark.skipif(not SEED.is_file(), reason="needs ../shared/seeds/article-raw.txt")
+
+
+@needs_seed
 def test_from_raw_text_reports_each_decision_and_checks_clean(tmp_path):
     ed = tmp_path / "ed"
     result = run_cli("new", ed, "--from", SEED, "--title", "The Death of the U.S.-Iraqi Relationship",
@@ -69,6 +74,7 @@ def test_from_raw_text_reports_each_decision_and_checks_clean(tmp_path):
     assert "0 errors, 0 warnings" in check.stdout + check.stderr
 
 
+@needs_seed
 def test_from_without_title_says_so_and_check_agrees(tmp_path):
     ed = tmp_path / "ed"
     result = run_cli("new", ed, "--from", SEED)
@@ -82,11 +88,13 @@ def test_from_without_title_says_so_and_check_agrees(tmp_path):
 def test_bad_usage_is_refused_before_anything_is_written(tmp_path):
     latin1 = tmp_path / "raw.txt"
     latin1.write_bytes("Caf\xe9 society".encode("latin-1"))
+    good = tmp_path / "good.txt"
+    good.write_text("A paragraph of the article, long enough to be one.\n", encoding="utf-8")
     cases = [
         (("--title", "T"), "--title is for articles made with --from"),
         (("--from", tmp_path / "missing.txt"), "no such file"),
         (("--from", latin1), "not UTF-8 text (byte 0xe9 at offset 3)"),
-        (("--from", SEED, "--date", "3 January 2020"), "not a date"),
+        (("--from", good, "--date", "3 January 2020"), "not a date"),
     ]
     for args, message in cases:
         result = run_cli("new", tmp_path / "ed", *args)

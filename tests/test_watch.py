@@ -134,3 +134,18 @@ def test_editor_temporary_files_neither_trigger_nor_show(tmp_path):
     assert keep(Change.modified, str(notes))
     assert not keep(Change.modified, str(ed / "annotations" / ".notes.yaml.swp"))
     assert not keep(Change.modified, str(ed / "annotations" / "notes.yaml~"))
+
+
+def test_watch_refuses_a_folder_that_is_not_an_edition_and_a_busy_port(tmp_path):
+    from conftest import run_cli
+    result = run_cli("watch", tmp_path)
+    assert result.returncode == 2
+    assert "no source/ folder, so not an edition folder" in result.stderr
+    import socket
+    ed = new_edition(tmp_path / "ed")
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        result = run_cli("watch", ed, "--serve", busy.getsockname()[1])
+    assert result.returncode == 2
+    assert "cannot serve on 127.0.0.1:" in result.stderr and "--serve PORT" in result.stderr

@@ -230,6 +230,14 @@ def _text_with_caps(renderer, tokens, idx, options, env):
     return ACRONYM.sub(lambda m: f'<abbr class="caps">{m.group()}</abbr>', text)
 
 
+def _link_open(renderer, tokens, idx, options, env):
+    # markdown-it checks no address that is empty ("[a]()"); WeasyPrint would resolve it to
+    # a file: link into the theme folder, naming the builder's own folders in the PDF.
+    if not safe_link(tokens[idx].attrGet("href") or ""):
+        tokens[idx].attrs.pop("href", None)
+    return renderer.renderToken(tokens, idx, options, env)
+
+
 def _markdown() -> MarkdownIt:
     # Paragraphs, emphasis, code and links only: notes ride inside the article's
     # paragraphs, where lists or headings cannot go. html=False shows raw HTML as
@@ -239,6 +247,7 @@ def _markdown() -> MarkdownIt:
     md.enable(["emphasis", "link", "autolink", "backticks", "escape", "entity", "newline"])
     md.validateLink = safe_link
     md.add_render_rule("text", _text_with_caps)
+    md.add_render_rule("link_open", _link_open)
     return md
 
 

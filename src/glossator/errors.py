@@ -125,6 +125,8 @@ CODES: dict[str, Code] = {
                  "Shorten the note, or split it into two notes."),
     "L102": Code(ERROR, "page {page}: notes do not fit beside the text even after moving text to the next page",
                  "Shorten the notes on page {page}, or anchor some of them further on."),
+    "L103": Code(WARNING, "¶ {paragraph}, page {page}: the line starting “{start}” is set short",
+                 "WeasyPrint broke this line early; rewording a few words nearby usually mends it."),
     "R101": Code(ERROR, "template error: {reason}", "Check the templates in the edition's templates/ folder."),
     "R102": Code(ERROR, "WeasyPrint could not render the edition: {reason}",
                  "Check styles/*.css; run with --verbose for details."),

@@ -202,10 +202,10 @@ def _refers(line: str, url: str, target: str, base: str) -> int:
     if url in line:
         return line.index(url) + 1
     for m in _REFERENCE.finditer(line):
-        ref = next(g for g in m.groups() if g)
+        group = next(i for i, g in enumerate(m.groups(), 1) if g)
         try:
-            if _plain(urljoin(base, ref)) == target:
-                return m.start() + 1
+            if _plain(urljoin(base, m.group(group))) == target:
+                return m.start(group) + 1
         except ValueError:
             continue
     return 0

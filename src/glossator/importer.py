@@ -10,7 +10,10 @@ paragraphs and decides, one unit of text at a time:
   everything after it is removed, except the author's bio;
 - a bio ("EMMA SKY is Director of...") goes into the front matter's `bio:`;
 - a short paragraph that repeats a sentence of another paragraph, as the pull
-  quotes of magazine pages do, becomes a `::: pullquote` block.
+  quotes of magazine pages do, becomes a `::: pullquote` block;
+- near the top, a headline becomes the title, a "By ..." line the author and a
+  date line the date (unless given on the command line); further down, a short
+  line without a full stop before a paragraph becomes a heading.
 
 Nothing is guessed silently: every decision is a :class:`Decision` with the raw
 line it concerns, for the editor to review. Nothing here prints or writes.
@@ -88,7 +91,7 @@ class Decision:
 @dataclass(frozen=True)
 class Imported:
     meta: dict  # front matter fields, in the order written
-    blocks: tuple[tuple[str, str], ...]  # (kind, text): "paragraph" or "pullquote"
+    blocks: tuple[tuple[str, str], ...]  # (kind, text): "paragraph", "pullquote" or "heading"
     decisions: tuple[Decision, ...]
     missing: tuple[str, ...]  # front matter fields the editor must still add
 
@@ -102,9 +105,11 @@ def import_text(raw: str, given: dict) -> Imported:
     units = split_units(normalise(raw), decisions)
     meta = {k: v for k, v in given.items() if v}
     units = take_byline(units, meta, decisions)
+    units = take_dateline(units, meta, decisions)
     bio, units = take_bio(units, meta, decisions)
     body = drop_boilerplate(units, decisions)
-    blocks = mark_pullquotes(body, decisions)
+    body = take_title(body, meta, decisions)
+    blocks = mark_headings(mark_pullquotes(body, decisions), body, decisions)
     if bio is not None:
         meta["bio"] = bio
     meta = {k: meta[k] for k in ("title", "author", "publication", "date", "url", "lang", "bio") if k in meta}
@@ -186,6 +191,49 @@ def is_bio(unit: Unit, author: str | None) -> bool:
     return bool(BIO_START.match(unit.text) or by_author)
 
 
+MONTHS = {m: i for i, m in enumerate(("january", "february", "march", "april", "may", "june", "july",
+                                      "august", "september", "october", "november", "december"), 1)}
+DATELINE = re.compile(r"^(?:(?P<month>[A-Za-z]+)\.? (?P<day>\d{1,2}),? (?P<year>\d{4})"
+                      r"|(?P<day2>\d{1,2}) (?P<month2>[A-Za-z]+)\.? (?P<year2>\d{4})"
+                      r"|(?P<iso>\d{4}-\d{2}-\d{2}))$")
+
+
+def take_dateline(units: list[Unit], meta: dict, decisions: list) -> list[Unit]:
+    """A line among the first few that is only a date ('January 3, 2020'): the date."""
+    for i, unit in enumerate(units[:5]):
+        date = parse_dateline(unit.text)
+        if date is None:
+            continue
+        if "date" not in meta:
+            meta["date"] = date
+            decisions.append(Decision(unit.line, f"date: {date}, from the line “{unit.text}”; the line was removed"))
+        else:
+            decisions.append(Decision(unit.line, f"removed the date line “{unit.text}”"))
+        return units[:i] + units[i + 1:]
+    return units
+
+
+def parse_dateline(text: str) -> str | None:
+    from .model import PartialDate
+
+    m = DATELINE.match(text.strip())
+    if not m:
+        return None
+    if m["iso"]:
+        iso = m["iso"]
+    else:
+        month = MONTHS.get((m["month"] or m["month2"]).lower()) or next(
+            (n for name, n in MONTHS.items() if name.startswith((m["month"] or m["month2"]).lower()[:3])
+             and len((m["month"] or m["month2"])) >= 3), None)
+        if month is None:
+            return None
+        iso = f"{m['year'] or m['year2']}-{month:02d}-{int(m['day'] or m['day2']):02d}"
+    try:
+        return PartialDate.parse(iso).iso()
+    except ValueError:
+        return None
+
+
 def take_bio(units: list[Unit], meta: dict, decisions: list) -> tuple[str | None, list[Unit]]:
     """The author's bio, if there is one after the article's end."""
     author = meta.get("author")
@@ -258,6 +306,43 @@ def drop_boilerplate(units: list[Unit], decisions: list) -> list[Unit]:
                                                      "has no lists): “{}”".format(shorten(unit.text))))
             kept.append(unit)
     return kept
+
+
+# --- title and headings -------------------------------------------------------------------
+
+def heading_like(unit: Unit, following: Unit | None) -> bool:
+    """A short line with no closing punctuation, followed by prose: a title or a heading."""
+    return (not unit.bullet and unit.words <= 12 and unit.text[:1].isupper()
+            and not re.search(r"[.!?…:;,”\"’')\]]$", unit.text)
+            and following is not None and following.words >= PROSE_WORDS)
+
+
+def take_title(units: list[Unit], meta: dict, decisions: list) -> list[Unit]:
+    """The first line, if it reads like a headline: the title (or, if one was given, dropped
+    when it says the same)."""
+    if not units or not heading_like(units[0], units[1] if len(units) > 1 else None):
+        return units
+    first = units[0]
+    if "title" not in meta:
+        meta["title"] = first.text
+        decisions.append(Decision(first.line, f"title: “{first.text}”, from the first line; check it"))
+    elif meta["title"].casefold() != first.text.casefold():
+        return units  # not the given title: a kicker or a heading, left to mark_headings
+    else:
+        decisions.append(Decision(first.line, "removed the first line: it repeats the title"))
+    return units[1:]
+
+
+def mark_headings(blocks: list[tuple[str, str]], units: list[Unit], decisions: list) -> list[tuple[str, str]]:
+    out = []
+    for i, ((kind, text), unit) in enumerate(zip(blocks, units)):
+        following = units[i + 1] if i + 1 < len(units) else None
+        if kind == "paragraph" and heading_like(unit, following):
+            decisions.append(Decision(unit.line, f"heading: “{text}” (a short line without a full stop, "
+                                                 "before a paragraph); set as '## '"))
+            kind = "heading"
+        out.append((kind, text))
+    return out
 
 
 # --- pull quotes -------------------------------------------------------------------------------
@@ -341,6 +426,8 @@ def yaml_scalar(value: str) -> str:
 
 def block_markdown(kind: str, text: str) -> str:
     text = escape_markdown(text)
+    if kind == "heading":
+        return f"## {text}\n"
     if kind == "pullquote":
         return f"::: pullquote\n{text}\n:::\n"
     return text + "\n"

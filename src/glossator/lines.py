@@ -26,6 +26,7 @@ class Line:
     start: int  # offset in Block.text of the line's first character
     clean: bool  # the line starts a word (not the rest of a hyphenated one)
     left: float  # x of the line's first glyph
+    width: float  # of the line's content, px
 
 
 def paragraph_lines(document, blocks_by_id: dict) -> dict[str, list[Line]]:
@@ -68,8 +69,15 @@ def _align(text: str, lines) -> list[Line]:
             if found != -1:
                 pos = found + 1
         left = next((x for t, x in chunks if t.strip()), line.position_x)
-        out.append(Line(page, line.position_y, line.position_y + line.height, start, clean, left))
+        out.append(Line(page, line.position_y, line.position_y + line.height, start, clean, left, line.width))
     return out
+
+
+def short_lines(lines: list[Line], full_width: float) -> list[Line]:
+    """Lines set at less than half the measure that are not a paragraph's (or a page's) last:
+    the mark of a WeasyPrint line-breaking slip (#1614) that a reader would notice."""
+    return [line for line, after in zip(lines, lines[1:])
+            if after.page == line.page and line.width < full_width / 2]
 
 
 def _line_text(box):

@@ -116,6 +116,9 @@ def compose_yaml(text: str):
     loader = _Composer(text)
     try:
         return loader.get_single_node()
+    except ValueError as exc:  # PyYAML's scanner on an escape past Unicode, like "\U01010000"
+        raise yaml.MarkedYAMLError(problem="an escape past the last Unicode character",
+                                   problem_mark=loader.get_mark()) from exc
     finally:
         loader.dispose()
 

@@ -309,10 +309,12 @@ class Geometry:
         return self.height - self.top - self.bottom
 
 
+# The text measure is about 66 characters of 10.5 pt Libertine; the note column takes
+# what is left, less an outside margin of about 0.7 in (a printer's safe area is 0.25 in).
 LETTER = Geometry("letter", 612.0, 792.0, top=66.0, bottom=66.0,
-                  inside=58.0, text=314.0, gap=20.0, notes=166.0)
+                  inside=54.0, text=296.0, gap=18.0, notes=192.0)
 A4 = Geometry("a4", 595.28, 841.89, top=70.0, bottom=72.0,
-              inside=54.0, text=310.0, gap=19.0, notes=162.0)
+              inside=52.0, text=290.0, gap=18.0, notes=186.0)
 PAPERS = {"letter": LETTER, "a4": A4}
 
 

@@ -100,6 +100,12 @@ def starts_page(block, edition: Edition, measured) -> bool:
     return bool(tops) and measured.boxes[block.id][1] <= min(tops) + 0.5
 
 
+def word_place(word_id: str) -> tuple[str, int]:
+    """'w4-120' -> ('p4', 120): the paragraph and offset of a word marker (compose.block_pieces)."""
+    number, offset = word_id[1:].split("-")
+    return f"p{number}", int(offset)
+
+
 # --- notes that must ride on the next page ----------------------------------------------
 
 def first_word_on(page: int, edition: Edition, measured) -> str | None:

@@ -24,9 +24,9 @@ from markupsafe import Markup
 from jinja2.sandbox import SandboxedEnvironment
 
 from . import __version__, layout
-from .lines import paragraph_lines
+from .lines import paragraph_lines, short_lines
 from .timeline import build_timeline
-from .plan import Plan, choose_break, move_notes, number_lines, placement_css
+from .plan import Plan, choose_break, move_notes, number_lines, placement_css, word_place
 from .errors import RenderError, finding
 from .model import PX_PER_PT, Edition, Geometry, Options, Where
 
@@ -42,6 +42,7 @@ class Rendered:
     pages: int
     passes: int
     timings: dict = field(default_factory=dict)
+    warnings: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -89,14 +90,17 @@ class Renderer:
         final_args = dict(plan=plan, refs=page_refs(edition, measured),
                           placement_css=placement_css(edition, measured, placed, geometry, options, plan))
         document = self.layout(self.html(edition, geometry, options, appendices=True, **final_args))
-        verify(measure(document, edition), measured, placed, edition)
+        final = measure(document, edition)
+        verify(final, measured, placed, edition)
+        warnings = short_line_warnings(edition, final, geometry)
         timings["final"] = time.perf_counter() - start
 
         start = time.perf_counter()
         pdf = write_pdf(document)
+        self.fetcher.check()  # images inside SVG are fetched only while the PDF is drawn
         timings["write"] = time.perf_counter() - start
         page_html = self.html(edition, geometry, options, appendices=True, inline_css=self.inline_css(), **final_args)
-        return Rendered(pdf, page_html, len(document.pages), passes + 1, timings)
+        return Rendered(pdf, page_html, len(document.pages), passes + 1, timings, warnings)
 
     def measure_and_place(self, edition: Edition, geometry: Geometry, options: Options):
         """Lay out the article (appendices left out: they start on a page of their own and
@@ -106,22 +110,31 @@ class Renderer:
         break helps, the notes that do not fit ride at the top of the next page (plan.moved).
         """
         plan = Plan()
+        heights: dict[int, float] = {}
         for passes in range(1, MAX_PASSES + 1):
-            measured = measure(self.layout(self.html(edition, geometry, options, plan=plan)), edition)
-            check_heights(edition, measured, geometry)
-            placed, overflows = layout.place(wanted_notes(edition, measured, plan, geometry), *note_area(geometry),
-                                             geometry.note_gap * PX_PER_PT)
+            # Notes are laid out in the first pass only: they are out of the flow, so
+            # the text falls the same without them, and their heights do not change.
+            html = self.html(edition, geometry, options, plan=plan, show_notes=not heights)
+            measured = measure(self.layout(html), edition)
+            if not heights:
+                check_heights(edition, measured, geometry)
+                heights = {n.number: measured.boxes[f"note-{n.number}"][3] - measured.boxes[f"note-{n.number}"][1]
+                           for n in edition.notes}
+            placed, overflows = layout.place(wanted_notes(edition, measured, plan, geometry, heights),
+                                             *note_area(geometry), geometry.note_gap * PX_PER_PT)
             if not overflows:
                 return measured, placed, plan, passes
             new_break = choose_break(overflows[0], edition, measured, plan.breaks)
             if new_break is not None:
                 plan.breaks.append(new_break)
-            elif not move_notes(overflows[0], edition, measured, plan):
+            elif move_notes(overflows[0], edition, measured, plan):
+                heights = {}  # a moved note gains a line ("continued from p. N"): measure again
+            else:
                 break
         raise RenderError([finding("L102", Where("annotations/notes.yaml"), page=overflows[0].page + 1)])
 
     def html(self, edition, geometry, options, plan=None, placement_css="", refs=None, inline_css="",
-             appendices=False):
+             appendices=False, show_notes=True):
         plan = plan or Plan()
         term_pages, event_pages = refs or ({}, {})
         try:
@@ -130,7 +143,7 @@ class Renderer:
                 edition=edition, geometry=geometry, options=options, breaks=plan.breaks,
                 splits=plan.splits(edition), split_blocks=plan.split_blocks(edition),
                 hosted=plan.hosted(), moved=plan.moved, line_numbers=plan.line_numbers,
-                kept_words=plan.kept_words(edition),
+                kept_words=plan.kept_words(edition), show_notes=show_notes,
                 placement_css=placement_css, inline_css=inline_css, term_pages=term_pages,
                 event_pages=event_pages, appendices=appendices, generator=f"Glossator {__version__}",
                 timeline=timeline_for(edition, geometry) if appendices else None,
@@ -189,6 +202,16 @@ def timeline_for(edition: Edition, geometry: Geometry):
     return build_timeline(edition.chronology, geometry.width - geometry.inside - geometry.outside, labels)
 
 
+def short_line_warnings(edition: Edition, measured: Measured, geometry: Geometry) -> tuple:
+    found = []
+    for block in edition.blocks:
+        for line in short_lines(measured.lines.get(block.id, []), geometry.text * PX_PER_PT):
+            text = "".join(p.text for p in block.pieces if p.kind == "text")
+            found.append(finding("L103", Where("source/article.md"), paragraph=block.number, page=line.page + 1,
+                                 start=" ".join(text[line.start:].split()[:3])))
+    return tuple(found)
+
+
 def check_heights(edition: Edition, measured: Measured, geometry: Geometry) -> None:
     """A note taller than the page's note column can never be placed whole."""
     limit = geometry.area_height * PX_PER_PT
@@ -199,16 +222,20 @@ def check_heights(edition: Edition, measured: Measured, geometry: Geometry) -> N
                            for n in too_tall])
 
 
-def wanted_notes(edition: Edition, measured: Measured, plan: Plan, geometry: Geometry) -> list[layout.Wanted]:
+def wanted_notes(edition: Edition, measured: Measured, plan: Plan, geometry: Geometry,
+                 heights: dict[int, float]) -> list[layout.Wanted]:
     """Each note's page and the top it wants: level with its call's line, or, for a note
-    moved to the next page, the top of that page's note column."""
+    moved to the next page, the top of the page where it rides."""
     wanted = []
     for note in edition.notes:
-        box = measured.boxes[f"note-{note.number}"]
-        moved = note.number in plan.moved
-        top = geometry.top * PX_PER_PT if moved else measured.boxes[f"line-{note.number}"][1]
-        wanted.append(layout.Wanted(note.number, measured.page_of[f"note-{note.number}"],
-                                    top, box[3] - box[1], note.block, moved))
+        if note.number in plan.moved:
+            page = page_at(measured, *word_place(plan.moved[note.number][0])) - 1
+            top = geometry.top * PX_PER_PT
+        else:
+            page = measured.page_of[f"line-{note.number}"]
+            top = measured.boxes[f"line-{note.number}"][1]
+        wanted.append(layout.Wanted(note.number, page, top, heights[note.number], note.block,
+                                    note.number in plan.moved))
     return wanted
 
 

@@ -22,8 +22,11 @@ PLAIN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 def output_folder(root: Path) -> Path:
     """The edition's own output/ folder; refused if it is a link leading out of the edition."""
     folder = root / "output"
-    target = folder.resolve()
-    if not target.is_relative_to(root.resolve()):
+    try:
+        target = folder.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a loop of links (Python < 3.13)
+        target = "a loop of links"
+    if not (isinstance(target, Path) and target.is_relative_to(root.resolve())):
         raise OutputError([finding("O102", Where("output"), target=str(target))])
     return folder
 
@@ -38,6 +41,7 @@ def write_outputs(folder: Path, files: dict[str, bytes]) -> list[Path]:
             raise OutputError([finding("O103", Where(str(folder)), name=name, folder=str(folder))])
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        remove_stale(folder, files)
     except OSError as exc:
         raise OutputError([finding("O101", Where(str(folder)), what=str(folder), reason=exc.strerror or exc)]) from exc
     staged: list[tuple[str, Path]] = []
@@ -68,3 +72,11 @@ def staged_file(folder: Path, name: str, data: bytes) -> str:
         os.unlink(temp)
         raise
     return temp
+
+
+def remove_stale(folder: Path, files) -> None:
+    """Temporary files a killed build left behind (never the outputs themselves)."""
+    for name in files:
+        for stale in folder.glob(f".{name}.*.tmp"):
+            if stale.is_file() and not stale.is_symlink():
+                stale.unlink()

@@ -48,11 +48,11 @@ class Built:
 
 def build(root: Path, out: Path | None = None, options: Options = Options(), renderer=None) -> Built:
     """Check, render and write the edition at root. Raises a GlossatorError on any problem."""
-    from ..render import Renderer  # WeasyPrint loads only when a build runs
-
     start = time.perf_counter()
     folder = out or output_folder(root)  # refused before any work if output/ links out of the edition
     checked = checked_edition(root)
+    from ..render import Renderer  # WeasyPrint loads only once the edition is known to be good
+
     edition = checked.edition
     geometry = replace(PAPERS[options.paper], duplex=options.duplex)
     renderer = renderer or Renderer(root)
@@ -63,7 +63,8 @@ def build(root: Path, out: Path | None = None, options: Options = Options(), ren
         f"{slug}.pdf": rendered.pdf,
         f"{slug}.html": rendered.html.encode("utf-8"),
     })
-    return Built(tuple(files), rendered.pages, time.perf_counter() - start, rendered.passes, checked.warnings)
+    return Built(tuple(files), rendered.pages, time.perf_counter() - start, rendered.passes,
+                 checked.warnings + tuple(rendered.warnings))
 
 
 class source_date:

@@ -46,9 +46,12 @@ def run(args) -> int:
     options = Options(paper=args.paper, duplex=not args.simplex,
                       paragraph_numbers=not args.no_paragraph_numbers)
     out = Path(args.out).resolve() if args.out else root / "output"
+    folders = [root / name for name in WATCHED if (root / name).is_dir()]
+    if not (root / "source").is_dir():
+        raise UsageError(f"{args.path}: no source/ folder, so not an edition folder. "
+                         "Give the folder holding source/ and annotations/, or make one with `glossator new`.")
     preview = Preview.start(args.serve) if args.serve is not None else None
     watcher = Watcher(root, out, options, preview)
-    folders = [root / name for name in WATCHED if (root / name).is_dir()]
     say(f"watching {', '.join(f'{p.name}/' for p in folders)} in {display(root)} (Ctrl-C to stop)")
     if preview:
         say(f"serving the HTML edition on {preview.url}")
