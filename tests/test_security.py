@@ -436,3 +436,14 @@ def test_binary_annotation_file_is_rejected_with_a_message(edition):
     result = _limited_check(root)
     assert result.returncode == 1
     assert "annotations/notes.yaml" in result.stderr and "UTF-8" in result.stderr
+
+
+def test_an_annotation_file_linked_from_outside_the_edition_is_refused(edition, tmp_path):
+    from conftest import run_cli
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("- id: stolen\n  quote: Green Zone\n  body: read from outside the edition\n", encoding="utf-8")
+    folder = edition()
+    (folder / "annotations" / "notes.yaml").symlink_to(secret)
+    result = run_cli("check", folder)
+    assert result.returncode == 1
+    assert "X103" in result.stdout + result.stderr and "Traceback" not in result.stderr

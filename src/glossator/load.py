@@ -52,6 +52,9 @@ def read_text(root: Path, rel: str, findings: list, codes: tuple[str, str], requ
         if required:
             findings.append(finding("S101", Where(rel), what=rel))
         return None
+    if not path.resolve().is_relative_to(root.resolve()):  # a link leading out of the edition
+        findings.append(finding("X103", Where(rel), target=path.resolve()))
+        return None
     size = path.stat().st_size
     if size > MAX_BYTES:  # refused before reading: a 50 MB file costs nothing
         findings.append(finding(codes[1], where, size=_megabytes(size), limit=_megabytes(MAX_BYTES)))

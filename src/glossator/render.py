@@ -7,7 +7,7 @@ page cannot hold its notes, the paragraph holding the first note that does not
 fit starts a new page and the measuring is done again. The last pass renders
 with the notes in place, and checks that nothing moved.
 
-Only this module imports WeasyPrint (and only when a build runs), so
+Only this module and fetch.py import WeasyPrint (and only when a build runs), so
 `glossator check` stays fast.
 """
 from __future__ import annotations
@@ -164,8 +164,11 @@ class Renderer:
         self.fetcher.check(document)  # refused resources and attachments are errors, not log lines
         return document
 
-    def inline_css(self) -> str:
-        return "\n".join(p.read_text(encoding="utf-8") for p in self.css_files)
+    def inline_css(self) -> Markup:
+        """The stylesheets, for the HTML edition's <style>: trusted as CSS, but no "</" may
+        close the element early."""
+        css = "\n".join(p.read_text(encoding="utf-8") for p in self.css_files)
+        return Markup(css.replace("</", "<\\/"))
 
 
 # --- measuring --------------------------------------------------------------------------
