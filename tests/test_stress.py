@@ -96,3 +96,19 @@ def test_stress_notes_are_on_their_calls_page_or_say_where_it_is(stress):
             moved += 1
     assert moved >= 1  # the crowded line cannot hold six long notes on one page
     assert "A long note" in margin_text(pdf_path)
+
+
+def test_notes_crowding_the_last_page_ride_beside_the_back_matter(tmp_path):
+    text = article(paragraphs=2)
+    closing = paragraph(2).split()
+    notes = "".join(note(f"e{k}", " ".join(closing[-k:]) + ".") + "  paragraph: 2\n" for k in range(1, 7))
+    folder = make_edition(tmp_path / "edition", article=text, notes=notes)
+    result = run_cli("build", folder, "--out", tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    pdf_path = next((tmp_path / "out").glob("*.pdf"))
+    with pdfplumber.open(pdf_path) as pdf:
+        for page in pdf.pages:
+            assert not collisions(page) and not near_edge(page)
+        last = (pdf.pages[-1].extract_text() or "").replace("\u202f", " ")
+    assert "continued from p." in last
+    assert body_stream(pdf_path) == article_stream(text)

@@ -19,6 +19,15 @@ SKIPPED = {"note", "note-line", "call", "pnum", "lnum"}  # classes whose text is
 
 
 @dataclass(frozen=True)
+class Measured:
+    """What one layout pass tells: where things landed, by element id, and the lines."""
+    page_of: dict  # element id -> 0-based page index (first page it appears on)
+    boxes: dict  # element id -> (x1, y1, x2, y2) in px, on that page
+    page_count: int
+    lines: dict  # paragraph id -> [Line]
+
+
+@dataclass(frozen=True)
 class Line:
     page: int  # 0-based page index
     top: float  # px, page-relative

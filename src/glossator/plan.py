@@ -121,14 +121,24 @@ def first_word_on(page: int, edition: Edition, measured) -> str | None:
 
 def move_notes(overflow: layout.Overflow, edition: Edition, measured, plan: Plan) -> bool:
     """When no page break helps, the notes that do not fit go to the top of the next page's
-    margin, headed with the page of their call. False if there is no next page of text."""
+    margin, headed with the page of their call. Past the article's last page they ride
+    beside the back matter, which then starts a page of its own. False if nothing can move."""
     host = first_word_on(overflow.page + 1, edition, measured)
+    if host is None and BACK_MATTER in measured.page_of:
+        host = BACK_MATTER
+        if measured.page_of[BACK_MATTER] <= overflow.page:
+            if BACK_MATTER in plan.breaks:
+                return False
+            plan.breaks.append(BACK_MATTER)
     if host is None:
         return False
     for note in overflow.left_out:
         call_page = measured.page_of[f"call-{note.number}"] + 1
         plan.moved[note.number] = (host, plan.moved.get(note.number, (host, call_page))[1])
     return True
+
+
+BACK_MATTER = "about"  # the id of the section after the article (bio and credits)
 
 
 # --- line numbers --------------------------------------------------------------------------

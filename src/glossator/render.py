@@ -24,9 +24,10 @@ from markupsafe import Markup
 from jinja2.sandbox import SandboxedEnvironment
 
 from . import __version__, layout
-from .lines import paragraph_lines, short_lines
+from .lines import Measured, paragraph_lines, short_lines
+from .paginate import predict
 from .timeline import build_timeline
-from .plan import Plan, choose_break, move_notes, number_lines, placement_css, word_place
+from .plan import BACK_MATTER, Plan, choose_break, move_notes, number_lines, placement_css, word_place
 from .errors import RenderError, finding
 from .model import PX_PER_PT, Edition, Geometry, Options, Where
 
@@ -43,15 +44,6 @@ class Rendered:
     passes: int
     timings: dict = field(default_factory=dict)
     warnings: tuple = ()
-
-
-@dataclass(frozen=True)
-class Measured:
-    """What one layout pass tells: where things landed, by element id."""
-    page_of: dict  # element id -> 0-based page index (first page it appears on)
-    boxes: dict  # element id -> (x1, y1, x2, y2) in px, on that page
-    page_count: int
-    lines: dict  # paragraph id -> [lines.Line]
 
 
 class Renderer:
@@ -124,10 +116,9 @@ class Renderer:
                                              *note_area(geometry), geometry.note_gap * PX_PER_PT)
             if not overflows:
                 return measured, placed, plan, passes
-            new_break = choose_break(overflows[0], edition, measured, plan.breaks)
-            if new_break is not None:
-                plan.breaks.append(new_break)
-            elif move_notes(overflows[0], edition, measured, plan):
+            if plan_breaks(edition, geometry, measured, plan, heights):
+                continue  # lay out again with the new breaks, to check the prediction
+            if move_notes(overflows[0], edition, measured, plan):
                 heights = {}  # a moved note gains a line ("continued from p. N"): measure again
             else:
                 break
@@ -225,6 +216,24 @@ def check_heights(edition: Edition, measured: Measured, geometry: Geometry) -> N
                            for n in too_tall])
 
 
+def plan_breaks(edition: Edition, geometry: Geometry, measured: Measured, plan: Plan, heights: dict) -> bool:
+    """Decide every page break the notes need, page after page, on the pagination
+    predicted from this one layout (paginate.py). True if any break was added."""
+    predicted, added = measured, False
+    for _ in range(MAX_PASSES * 4):
+        placed, overflows = layout.place(wanted_notes(edition, predicted, plan, geometry, heights),
+                                         *note_area(geometry), geometry.note_gap * PX_PER_PT)
+        if not overflows:
+            break
+        new_break = choose_break(overflows[0], edition, predicted, plan.breaks)
+        if new_break is None:
+            break
+        plan.breaks.append(new_break)
+        added = True
+        predicted = predict(edition, measured, plan.breaks, note_area(geometry))
+    return added
+
+
 def wanted_notes(edition: Edition, measured: Measured, plan: Plan, geometry: Geometry,
                  heights: dict[int, float]) -> list[layout.Wanted]:
     """Each note's page and the top it wants: level with its call's line, or, for a note
@@ -232,7 +241,8 @@ def wanted_notes(edition: Edition, measured: Measured, plan: Plan, geometry: Geo
     wanted = []
     for note in edition.notes:
         if note.number in plan.moved:
-            page = page_at(measured, *word_place(plan.moved[note.number][0])) - 1
+            host = plan.moved[note.number][0]
+            page = measured.page_of[host] if host == BACK_MATTER else page_at(measured, *word_place(host)) - 1
             top = geometry.top * PX_PER_PT
         else:
             page = measured.page_of[f"line-{note.number}"]
