@@ -51,22 +51,30 @@ def units_of(edition: Edition, measured: Measured, forced_ids: list[str]) -> lis
 
 
 def with_gaps(units: list[Unit]) -> list[Unit]:
-    """The measured space above each unit that follows another on the same page; a unit
-    measured at a page's top gets the space its kind has elsewhere, if seen."""
-    seen: dict[str, float] = {}
+    """The space above each unit, as measured where it follows another on the same page.
+    A unit measured at a page's top (its margin was dropped there) gets the space seen
+    between the same two kinds of unit elsewhere, or none."""
+    seen: dict[tuple[str, str], float] = {}
+    at_top = []
     out = []
     for before, unit in zip([None, *units[:-1]], units):
         if before is not None and before.page == unit.page:
             gap = max(0.0, unit.top - (before.top + before.height))
-            seen.setdefault(_kind(unit), gap)
+            seen.setdefault((_kind(before), _kind(unit)), gap)
             out.append(replace(unit, gap=gap))
         else:
+            at_top.append(len(out))
             out.append(unit)
-    return [replace(u, gap=seen.get(_kind(u), 0.0)) if u.gap == 0 and u.line in (None, 0) else u for u in out]
+    for i in at_top:
+        if i > 0:
+            out[i] = replace(out[i], gap=seen.get((_kind(out[i - 1]), _kind(out[i])), 0.0))
+    return out
 
 
 def _kind(unit: Unit) -> str:
-    return unit.block.split("-")[0] if unit.line is None else "line"
+    if unit.line is None:
+        return unit.block.split("-")[0]  # title, pullquote, section, about
+    return "first line" if unit.line == 0 else "line"
 
 
 def pour(units: list[Unit], forced: set[int], area_top: float, area_bottom: float) -> list[tuple[int, float]]:
@@ -124,12 +132,15 @@ def predict(edition: Edition, measured: Measured, forced_ids: list[str], area: t
 
 
 def forced_in_line(block_id: str, index: int, measured: Measured, forced_ids: list[str]) -> bool:
-    """Is a paragraph split before a word that starts on this line?"""
+    """Does a split of the paragraph start this line? A split at a line's first word starts
+    that line; a split at a word broken across two lines keeps the line it begins on and
+    starts the next (plan.line_cut moves such a word whole)."""
+    if index == 0:
+        return False
     lines = measured.lines[block_id]
-    start = lines[index].start
-    end = lines[index + 1].start if index + 1 < len(lines) else 1 << 30
+    before, start = lines[index - 1].start, lines[index].start
     prefix = f"w{block_id[1:]}-"
-    return any(w.startswith(prefix) and start <= int(w[len(prefix):]) < end for w in forced_ids)
+    return any(w.startswith(prefix) and before < int(w[len(prefix):]) <= start for w in forced_ids)
 
 
 def moved_measurement(edition: Edition, measured: Measured, units: list[Unit], spots) -> Measured:

@@ -72,57 +72,50 @@ class Renderer:
     # --- the passes ---------------------------------------------------------------
 
     def render(self, edition: Edition, geometry: Geometry, options: Options) -> Rendered:
-        start = time.perf_counter()
-        measured, placed, plan, passes = self.measure_and_place(edition, geometry, options)
-        timings = {"measure": time.perf_counter() - start}
+        """Lay out, place the notes, lay out with the notes in place, and check nothing moved.
 
-        start = time.perf_counter()
-        if options.line_numbers:
-            plan.line_numbers = number_lines(edition, measured)
-        final_args = dict(plan=plan, refs=page_refs(edition, measured),
-                          placement_css=placement_css(edition, measured, placed, geometry, options, plan))
-        document = self.layout(self.html(edition, geometry, options, appendices=True, **final_args))
-        final = measure(document, edition)
-        verify(final, measured, placed, edition)
-        warnings = short_line_warnings(edition, final, geometry)
-        timings["final"] = time.perf_counter() - start
+        The first layout (the article, notes parked at the top of their pages) measures
+        the notes and the lines. The placement pass decides every page break from it,
+        predicting the pagination (paginate.py), and the next layout is the final one:
+        if it shows the prediction wrong anywhere, the pass goes round again from what
+        was really laid out.
+        """
+        start, timings = time.perf_counter(), {}
+        plan, heights, measured, problems, layouts = Plan(), {}, None, [], 0
+        for _ in range(MAX_PASSES):
+            if measured is None:
+                layouts += 1
+                measured = measure(self.layout(self.html(edition, geometry, options, plan=plan,
+                                                         show_notes=not heights)), edition)
+                heights = heights or note_heights(edition, measured, geometry)
+                timings.setdefault("first", time.perf_counter() - start)
+                continue
+            decided = decide(edition, geometry, measured, plan, heights)
+            if decided is None:  # notes were moved to another page: measure them again
+                measured, heights = None, {}
+                continue
+            expected, placed = decided
+            if options.line_numbers:
+                plan.line_numbers = number_lines(edition, expected)
+            final_args = dict(plan=plan, refs=page_refs(edition, expected),
+                              placement_css=placement_css(edition, expected, placed, geometry, options, plan))
+            document = self.layout(self.html(edition, geometry, options, appendices=True, **final_args))
+            layouts += 1
+            measured = measure(document, edition)
+            problems = discrepancies(measured, expected, placed, edition)
+            if not problems:
+                break
+        else:
+            raise RenderError([finding("R103", None, reason="; ".join(problems) or "too many passes")])
+        timings["layout"] = time.perf_counter() - start
+        warnings = short_line_warnings(edition, measured, geometry)
 
         start = time.perf_counter()
         pdf = write_pdf(document)
         self.fetcher.check()  # images inside SVG are fetched only while the PDF is drawn
         timings["write"] = time.perf_counter() - start
         page_html = self.html(edition, geometry, options, appendices=True, inline_css=self.inline_css(), **final_args)
-        return Rendered(pdf, page_html, len(document.pages), passes + 1, timings, warnings)
-
-    def measure_and_place(self, edition: Edition, geometry: Geometry, options: Options):
-        """Lay out the article (appendices left out: they start on a page of their own and
-        cannot move it) until every page holds its notes; (measured, placed, plan, passes).
-
-        A page that cannot hold its notes starts a new page earlier (plan.breaks); if no
-        break helps, the notes that do not fit ride at the top of the next page (plan.moved).
-        """
-        plan = Plan()
-        heights: dict[int, float] = {}
-        for passes in range(1, MAX_PASSES + 1):
-            # Notes are laid out in the first pass only: they are out of the flow, so
-            # the text falls the same without them, and their heights do not change.
-            html = self.html(edition, geometry, options, plan=plan, show_notes=not heights)
-            measured = measure(self.layout(html), edition)
-            if not heights:
-                check_heights(edition, measured, geometry)
-                heights = {n.number: measured.boxes[f"note-{n.number}"][3] - measured.boxes[f"note-{n.number}"][1]
-                           for n in edition.notes}
-            placed, overflows = layout.place(wanted_notes(edition, measured, plan, geometry, heights),
-                                             *note_area(geometry), geometry.note_gap * PX_PER_PT)
-            if not overflows:
-                return measured, placed, plan, passes
-            if plan_breaks(edition, geometry, measured, plan, heights):
-                continue  # lay out again with the new breaks, to check the prediction
-            if move_notes(overflows[0], edition, measured, plan):
-                heights = {}  # a moved note gains a line ("continued from p. N"): measure again
-            else:
-                break
-        raise RenderError([finding("L102", Where("annotations/notes.yaml"), page=overflows[0].page + 1)])
+        return Rendered(pdf, page_html, len(document.pages), layouts, timings, warnings)
 
     def html(self, edition, geometry, options, plan=None, placement_css="", refs=None, inline_css="",
              appendices=False, show_notes=True):
@@ -206,32 +199,40 @@ def short_line_warnings(edition: Edition, measured: Measured, geometry: Geometry
     return tuple(found)
 
 
-def check_heights(edition: Edition, measured: Measured, geometry: Geometry) -> None:
-    """A note taller than the page's note column can never be placed whole."""
+def note_heights(edition: Edition, measured: Measured, geometry: Geometry) -> dict[int, float]:
+    """Each note's height, from a layout that showed them; a note taller than the page's
+    note column can never be placed whole."""
+    heights = {n.number: measured.boxes[f"note-{n.number}"][3] - measured.boxes[f"note-{n.number}"][1]
+               for n in edition.notes}
     limit = geometry.area_height * PX_PER_PT
-    too_tall = [n for n in edition.notes
-                if measured.boxes[f"note-{n.number}"][3] - measured.boxes[f"note-{n.number}"][1] > limit]
+    too_tall = [n for n in edition.notes if heights[n.number] > limit]
     if too_tall:
         raise RenderError([finding("L101", Where("annotations/notes.yaml"), number=n.number, id=n.id)
                            for n in too_tall])
+    return heights
 
 
-def plan_breaks(edition: Edition, geometry: Geometry, measured: Measured, plan: Plan, heights: dict) -> bool:
-    """Decide every page break the notes need, page after page, on the pagination
-    predicted from this one layout (paginate.py). True if any break was added."""
-    predicted, added = measured, False
+def decide(edition: Edition, geometry: Geometry, measured: Measured, plan: Plan, heights: dict):
+    """(expected measurement, placements) once every page holds its notes, deciding the page
+    breaks on predicted pagination; None if notes had to move to another page (they must
+    be measured again) or a prediction needs checking for real. Raises L102 if a page's
+    notes can go nowhere."""
+    area, gap = note_area(geometry), geometry.note_gap * PX_PER_PT
+    predicted = measured
     for _ in range(MAX_PASSES * 4):
-        placed, overflows = layout.place(wanted_notes(edition, predicted, plan, geometry, heights),
-                                         *note_area(geometry), geometry.note_gap * PX_PER_PT)
+        placed, overflows = layout.place(wanted_notes(edition, predicted, plan, geometry, heights), *area, gap)
         if not overflows:
-            break
+            return predicted, placed
         new_break = choose_break(overflows[0], edition, predicted, plan.breaks)
         if new_break is None:
             break
         plan.breaks.append(new_break)
-        added = True
-        predicted = predict(edition, measured, plan.breaks, note_area(geometry))
-    return added
+        predicted = predict(edition, measured, plan.breaks, area)
+    if predicted is not measured:
+        return None  # a predicted page that breaks cannot mend: see it laid out for real
+    if move_notes(overflows[0], edition, measured, plan):
+        return None
+    raise RenderError([finding("L102", Where("annotations/notes.yaml"), page=overflows[0].page + 1)])
 
 
 def wanted_notes(edition: Edition, measured: Measured, plan: Plan, geometry: Geometry,
@@ -311,23 +312,20 @@ def _style(piece) -> tuple:
     return (piece.em, piece.strong, piece.href, piece.caps, piece.term, piece.first_use)
 
 
-def verify(final: Measured, measured: Measured, placed: dict, edition: Edition) -> None:
-    """The last pass must put every call on the page it was measured on, every note where placed."""
-    moved = []
+def discrepancies(final: Measured, expected: Measured, placed: dict, edition: Edition) -> list[str]:
+    """Where the layout differs from what the notes were placed for (empty: nothing moved)."""
+    found = []
     for note in edition.notes:
-        call = f"call-{note.number}"
-        box = final.boxes.get(f"note-{note.number}")
-        spot = placed[note.number]
-        if final.page_of.get(call) != measured.page_of[call] or final.page_of.get(f"note-{note.number}") != spot.page:
-            moved.append(f"note {note.number} changed page")
-        elif box is None or abs(box[1] - spot.top) > 0.5:
-            moved.append(f"note {note.number} is not where it was placed")
+        line, box, spot = f"line-{note.number}", final.boxes.get(f"note-{note.number}"), placed[note.number]
+        if final.page_of.get(line) != expected.page_of[line] or abs(final.boxes[line][1] - expected.boxes[line][1]) > 0.5:
+            found.append(f"the call of note {note.number} moved")
+        elif final.page_of.get(f"note-{note.number}") != spot.page or box is None or abs(box[1] - spot.top) > 0.5:
+            found.append(f"note {note.number} is not where it was placed")
         elif abs((box[3] - box[1]) - spot.height) > 0.5:
-            moved.append(f"note {note.number} was cut at the foot of its page")
-    if page_refs(edition, final) != page_refs(edition, measured):
-        moved.append("a glossary or chronology page reference changed")
-    if moved:
-        raise RenderError([finding("R103", None, reason="; ".join(moved))])
+            found.append(f"note {note.number} was cut at the foot of its page")
+    if page_refs(edition, final) != page_refs(edition, expected):
+        found.append("a glossary or chronology page reference changed")
+    return found
 
 
 def write_pdf(document) -> bytes:
