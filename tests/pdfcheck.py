@@ -163,3 +163,13 @@ def reading_text(pdf_path, paper="letter", duplex=True) -> str:
                 parts.append(page.crop((x0, 0, x1, page.height)).extract_text() or "")
     text = "\n".join(parts).replace(HYPHEN + "\n", "").replace("-\n", "-")
     return re.sub(r"\s+", " ", text)
+
+
+def print_faults(pdf_path) -> list[str]:
+    """Every overprinted glyph pair and every glyph near the paper's edge, page by page."""
+    faults = []
+    with pdfplumber.open(pdf_path) as pdf:
+        for number, page in enumerate(pdf.pages, 1):
+            faults += [f"page {number}: '{a.text}' overprints '{b.text}'" for a, b in collisions(page)]
+            faults += [f"page {number}: '{c.text}' within 0.25 in of the edge" for c in near_edge(page)]
+    return faults
