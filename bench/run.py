@@ -427,7 +427,9 @@ def bench_cold(edition: Path, work: Path, runs: int, results: Results) -> dict:
     results.details.append(f"- cold build runs (s): {fmt(b.seconds for b in builds)}; the build's own timer: "
                            f"{fmt(b.built.get('build_s', float('nan')) for b in builds)}; peak RSS "
                            f"{median(b.rss_mb for b in builds):.0f} MB")
-    results.details.append(f"- floor runs (s): {fmt(f.seconds for f in floors)}; peak RSS "
+    floor_pages = re.search(r"floor: (\d+) pages", floors[0].out)
+    results.details.append(f"- floor runs (s): {fmt(f.seconds for f in floors)}; "
+                           f"{floor_pages[1] if floor_pages else '?'} pages; peak RSS "
                            f"{median(f.rss_mb for f in floors):.0f} MB")
     pdf = next((work / "cold-0").glob("*.pdf"))
     size = pdf.stat().st_size
@@ -646,7 +648,11 @@ def fmt(values) -> str:
 
 
 def last_lines(text: str, n: int = 3) -> str:
+    """The first coded finding ('... L102 page 48: ...'), else the last n lines."""
     lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    coded = [line for line in lines if re.search(r": [A-Z]\d{3} ", line)]
+    if coded:
+        return coded[0] + (f" (and {len(coded) - 1} more)" if len(coded) > 1 else "")
     return " / ".join(lines[-n:]) if lines else "no output"
 
 

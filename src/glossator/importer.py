@@ -222,9 +222,8 @@ def parse_dateline(text: str) -> str | None:
     if m["iso"]:
         iso = m["iso"]
     else:
-        month = MONTHS.get((m["month"] or m["month2"]).lower()) or next(
-            (n for name, n in MONTHS.items() if name.startswith((m["month"] or m["month2"]).lower()[:3])
-             and len((m["month"] or m["month2"])) >= 3), None)
+        word = (m["month"] or m["month2"]).lower()  # "January", "Jan", "Sept"
+        month = next((n for name, n in MONTHS.items() if len(word) >= 3 and name.startswith(word)), None)
         if month is None:
             return None
         iso = f"{m['year'] or m['year2']}-{month:02d}-{int(m['day'] or m['day2']):02d}"
