@@ -14,7 +14,11 @@ from . import display, edition_root, report
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser("build", help="build the edition's PDF and HTML into output/")
+    add_build_options(sub.add_parser("build", help="build the edition's PDF and HTML into output/"))
+
+
+def add_build_options(p) -> None:
+    """The options `build` and `watch` share."""
     p.add_argument("path", nargs="?", default=".", help="the edition folder (default: here)")
     p.add_argument("--out", metavar="DIR", help="write the outputs to DIR instead of PATH/output")
     p.add_argument("--paper", choices=sorted(PAPERS), default="letter", help="paper size (default: letter)")
@@ -23,10 +27,14 @@ def add_parser(sub) -> None:
     p.add_argument("--line-numbers", action="store_true", help="number every fifth line of the article")
 
 
+def options_from(args) -> Options:
+    return Options(paper=args.paper, duplex=not args.simplex,
+                   paragraph_numbers=not args.no_paragraph_numbers, line_numbers=args.line_numbers)
+
+
 def run(args) -> int:
     root = edition_root(args.path)
-    options = Options(paper=args.paper, duplex=not args.simplex,
-                      paragraph_numbers=not args.no_paragraph_numbers, line_numbers=args.line_numbers)
+    options = options_from(args)
     out = Path(args.out).resolve() if args.out else None
     built = build(root, out, options)
     report(built.warnings)

@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import GlossatorError, UsageError
-from ..model import PAPERS, Options
+from ..model import Options
 from . import display, edition_root, report
+from .build import add_build_options, options_from
 
 WATCHED = ("source", "annotations", "styles", "templates")  # what a build reads from the edition
 STEP_MS = 100  # a build starts once no file has changed for this long (editors save in bursts)
@@ -31,11 +32,7 @@ def add_parser(sub) -> None:
     p = sub.add_parser("watch", help="rebuild the PDF and HTML whenever the edition's files change",
                        description="Build the edition, then rebuild it each time a file in source/, "
                                    "annotations/, styles/ or templates/ changes. Stop with Ctrl-C.")
-    p.add_argument("path", nargs="?", default=".", help="the edition folder (default: here)")
-    p.add_argument("--out", metavar="DIR", help="write the outputs to DIR instead of PATH/output")
-    p.add_argument("--paper", choices=sorted(PAPERS), default="letter", help="paper size (default: letter)")
-    p.add_argument("--simplex", action="store_true", help="one-sided printing: every note in the right margin")
-    p.add_argument("--no-paragraph-numbers", action="store_true", help="leave out the ¶ numbers in the margin")
+    add_build_options(p)
     p.add_argument("--serve", nargs="?", type=int, const=8000, metavar="PORT",
                    help="also serve the HTML edition on http://127.0.0.1:PORT/ (default 8000; 0 picks a free "
                         "port), reloading the page after each build")
@@ -43,8 +40,7 @@ def add_parser(sub) -> None:
 
 def run(args) -> int:
     root = edition_root(args.path)
-    options = Options(paper=args.paper, duplex=not args.simplex,
-                      paragraph_numbers=not args.no_paragraph_numbers)
+    options = options_from(args)
     out = Path(args.out).resolve() if args.out else root / "output"
     folders = [root / name for name in WATCHED if (root / name).is_dir()]
     if not (root / "source").is_dir():
