@@ -108,3 +108,33 @@ def test_notes_crowding_the_last_page_ride_beside_the_back_matter(tmp_path):
         last = (pdf.pages[-1].extract_text() or "").replace("\u202f", " ")
     assert "continued from p." in last
     assert body_stream(pdf_path) == article_stream(text)
+
+
+def test_a_note_too_tall_for_any_margin_becomes_a_footnote_on_its_calls_page(tmp_path):
+    text = article(paragraphs=3)
+    giant = "- id: giant\n  quote: \"" + " ".join(paragraph(2).split()[:3]) + "\"\n  body: >-\n    " + \
+        ("An enormous note that no margin can hold. " * 95).strip() + "\n"
+    folder = make_edition(tmp_path / "edition", article=text, notes=giant + note("small", " ".join(paragraph(3).split()[:4])))
+    result = run_cli("build", folder, "--out", tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    assert "L101" in result.stderr and "footnote" in result.stderr  # the editor is told
+    pdf_path = next((tmp_path / "out").glob("*.pdf"))
+    assert print_faults(pdf_path) == []
+    assert body_stream(pdf_path) == article_stream(text)
+    with pdfplumber.open(pdf_path) as pdf:
+        for index, page in enumerate(pdf.pages):
+            left, right = text_column(index, "letter", True)
+            calls = {n for n, x, _ in numbers_at(page, CALL_SIZE, "Glossator-Serif") if left - 1 <= x <= right + 1}
+            if "1" in calls:
+                # set in the text column at the foot of its call's page, or of the next
+                # when the call's page has no room left for it
+                feet = " ".join(foot_text(p, i) for i, p in list(enumerate(pdf.pages))[index:index + 2])
+                assert "An enormous note that no margin can hold" in feet
+                break
+        else:
+            raise AssertionError("call 1 not found")
+
+
+def foot_text(page, index) -> str:
+    left, right = text_column(index, "letter", True)
+    return (page.crop((left - 1, page.height / 2, right + 1, page.height)).extract_text() or "").replace("\n", " ")

@@ -63,17 +63,19 @@ def stack(notes: list[Wanted], area_top: float, area_bottom: float, gap: float) 
     return placed
 
 
-def place(wanted: list[Wanted], area_top: float, area_bottom: float, gap: float):
-    """(placements by note number, overflows by page)."""
+def place(wanted: list[Wanted], area_top: float, area_bottom: float, gap: float, bottoms=None):
+    """(placements by note number, overflows by page). `bottoms`: page -> a higher bottom
+    for that page's note column (above a footnote)."""
     pages: dict[int, list[Wanted]] = {}
     for note in wanted:
         pages.setdefault(note.page, []).append(note)
     placed: dict[int, Placed] = {}
     overflows: list[Overflow] = []
     for page, notes in sorted(pages.items()):
-        result = stack(notes, area_top, area_bottom, gap)
+        bottom = min(area_bottom, (bottoms or {}).get(page, area_bottom))
+        result = stack(notes, area_top, bottom, gap)
         if result is None:
-            overflows.append(overflow(page, notes, area_top, area_bottom, gap))
+            overflows.append(overflow(page, notes, area_top, bottom, gap))
             continue
         placed.update((p.number, p) for p in result)
     return placed, overflows

@@ -2,7 +2,8 @@
 
 A Plan says where new pages start (before a paragraph, or inside one before a
 given word), which notes could not fit beside their call and ride at the top of
-the next page instead, and which words carry line numbers. The template reads
+the next page instead, which are too tall for any margin and become footnotes,
+and which words carry line numbers. The template reads
 it; render.py builds it up from measurements, pass after pass.
 """
 from __future__ import annotations
@@ -20,6 +21,7 @@ class Plan:
     breaks: list[str] = field(default_factory=list)  # block ids and word ids that start a page
     moved: dict[int, tuple[str, int]] = field(default_factory=dict)  # note -> (host word id, call's page, 1-based)
     line_numbers: dict[str, tuple[int, int]] = field(default_factory=dict)  # word id -> (number, 0-based page)
+    footnotes: set[int] = field(default_factory=set)  # notes too tall for the margin, set at the page's foot
 
     def splits(self, edition: Edition) -> dict[str, bool]:
         """Word ids where a paragraph is split -> whether the same paragraph is split again later."""
@@ -174,6 +176,8 @@ def placement_css(edition: Edition, measured, placed: dict, geometry: Geometry, 
     rules = []
     top_px = geometry.top * PX_PER_PT
     for note in edition.notes:
+        if note.number not in placed:
+            continue  # a footnote: WeasyPrint sets it at the foot of its call's page
         spot = placed[note.number]
         left = geometry.text + geometry.gap if is_recto(spot.page, options) else -(geometry.gap + geometry.notes)
         rules.append(f"#note-{note.number} {{ top: {spot.top - top_px:.3f}px; left: {left:.3f}pt; }}")

@@ -87,7 +87,11 @@ class Renderer:
                 layouts += 1
                 measured = measure(self.layout(self.html(edition, geometry, options, plan=plan,
                                                          show_notes=not heights)), edition)
-                heights = heights or note_heights(edition, measured, geometry)
+                if not heights:
+                    heights, too_tall = note_heights(edition, measured, geometry, plan)
+                    if too_tall:  # taller than a page's note column: set them as footnotes
+                        plan.footnotes |= too_tall
+                        measured, heights = None, {}
                 timings.setdefault("first", time.perf_counter() - start)
                 continue
             decided = decide(edition, geometry, measured, plan, heights)
@@ -108,7 +112,9 @@ class Renderer:
         else:
             raise RenderError([finding("R103", None, reason="; ".join(problems) or "too many passes")])
         timings["layout"] = time.perf_counter() - start
-        warnings = short_line_warnings(edition, measured, geometry)
+        warnings = short_line_warnings(edition, measured, geometry) + tuple(
+            finding("L101", Where("annotations/notes.yaml"), number=n.number, id=n.id)
+            for n in edition.notes if n.number in plan.footnotes)
 
         start = time.perf_counter()
         pdf = write_pdf(document)
@@ -127,7 +133,7 @@ class Renderer:
                 edition=edition, geometry=geometry, options=options, breaks=plan.breaks,
                 splits=plan.splits(edition), split_blocks=plan.split_blocks(edition),
                 hosted=plan.hosted(), moved=plan.moved, line_numbers=plan.line_numbers,
-                kept_words=plan.kept_words(edition), show_notes=show_notes,
+                kept_words=plan.kept_words(edition), show_notes=show_notes, footnotes=plan.footnotes,
                 placement_css=placement_css, inline_css=inline_css, term_pages=term_pages,
                 event_pages=event_pages, appendices=appendices, generator=f"Glossator {__version__}",
                 timeline=timeline_for(edition, geometry) if appendices else None,
@@ -199,17 +205,15 @@ def short_line_warnings(edition: Edition, measured: Measured, geometry: Geometry
     return tuple(found)
 
 
-def note_heights(edition: Edition, measured: Measured, geometry: Geometry) -> dict[int, float]:
-    """Each note's height, from a layout that showed them; a note taller than the page's
-    note column can never be placed whole."""
+def note_heights(edition: Edition, measured: Measured, geometry: Geometry, plan: Plan):
+    """Each margin note's height, from a layout that showed them; and the notes too tall
+    for a page's note column, which can never be placed whole beside the text."""
     heights = {n.number: measured.boxes[f"note-{n.number}"][3] - measured.boxes[f"note-{n.number}"][1]
-               for n in edition.notes}
-    limit = geometry.area_height * PX_PER_PT
-    too_tall = [n for n in edition.notes if heights[n.number] > limit]
-    if too_tall:
-        raise RenderError([finding("L101", Where("annotations/notes.yaml"), number=n.number, id=n.id)
-                           for n in too_tall])
-    return heights
+               for n in edition.notes if n.number not in plan.footnotes}
+    # Measured from the top of the page area, a note that reaches its foot was cut there
+    # by WeasyPrint: it is too tall for any page's note column.
+    limit = geometry.area_height * PX_PER_PT - 2.0
+    return heights, {number for number, height in heights.items() if height >= limit}
 
 
 def decide(edition: Edition, geometry: Geometry, measured: Measured, plan: Plan, heights: dict):
@@ -220,7 +224,8 @@ def decide(edition: Edition, geometry: Geometry, measured: Measured, plan: Plan,
     area, gap = note_area(geometry), geometry.note_gap * PX_PER_PT
     predicted = measured
     for _ in range(MAX_PASSES * 4):
-        placed, overflows = layout.place(wanted_notes(edition, predicted, plan, geometry, heights), *area, gap)
+        placed, overflows = layout.place(wanted_notes(edition, predicted, plan, geometry, heights), *area, gap,
+                                         footnote_tops(edition, predicted, measured, plan, area[1], gap))
         if not overflows:
             return predicted, placed
         new_break = choose_break(overflows[0], edition, predicted, plan.breaks)
@@ -241,6 +246,8 @@ def wanted_notes(edition: Edition, measured: Measured, plan: Plan, geometry: Geo
     moved to the next page, the top of the page where it rides."""
     wanted = []
     for note in edition.notes:
+        if note.number in plan.footnotes:
+            continue
         if note.number in plan.moved:
             host = plan.moved[note.number][0]
             page = measured.page_of[host] if host == BACK_MATTER else page_at(measured, *word_place(host)) - 1
@@ -312,10 +319,28 @@ def _style(piece) -> tuple:
     return (piece.em, piece.strong, piece.href, piece.caps, piece.term, piece.first_use)
 
 
+def footnote_tops(edition: Edition, predicted: Measured, measured: Measured, plan: Plan, bottom: float,
+                  gap: float) -> dict[int, float]:
+    """page -> how low margin notes may reach on a page whose foot holds footnotes."""
+    tops: dict[int, float] = {}
+    for number in plan.footnotes:
+        box = measured.boxes.get(f"note-{number}")
+        page = predicted.page_of.get(f"call-{number}")
+        if box is not None and page is not None:
+            rule = 4.0 * PX_PER_PT + 8.0  # the footnote area's rule, padding and the note's margin
+            tops[page] = min(tops.get(page, bottom), bottom - (box[3] - box[1]) - rule - gap)
+    return tops
+
+
 def discrepancies(final: Measured, expected: Measured, placed: dict, edition: Edition) -> list[str]:
     """Where the layout differs from what the notes were placed for (empty: nothing moved)."""
     found = []
     for note in edition.notes:
+        if note.number not in placed:  # a footnote: on its call's page, or the next if no room
+            call_page = final.page_of.get(f"call-{note.number}")
+            if final.page_of.get(f"note-{note.number}") not in (call_page, (call_page or 0) + 1):
+                found.append(f"footnote {note.number} is far from its call")
+            continue
         line, box, spot = f"line-{note.number}", final.boxes.get(f"note-{note.number}"), placed[note.number]
         if final.page_of.get(line) != expected.page_of[line] or abs(final.boxes[line][1] - expected.boxes[line][1]) > 0.5:
             found.append(f"the call of note {note.number} moved")
