@@ -80,19 +80,22 @@ def line_cut(block, lines, index: int, page: int) -> str | None:
     """The word to split the paragraph at, moving line `index` (or one above) to the next page.
 
     Two lines of the paragraph stay on this page and two go to the next (no orphans,
-    no widows): cut before line i, with 2 <= i <= len(lines) - 2.
+    no widows): cut before line i, with 2 <= i <= len(lines) - 2. A line that begins a
+    word is preferred, even one line higher; splitting a word broken across two lines
+    moves it whole, leaves a loose line above and reflows the rest, so it is the last resort.
     """
     words = [p for p in block.pieces if p.kind == "word"]
+    broken = None
     for i in range(min(index, len(lines) - 2), 1, -1):
         if not lines[i].page == lines[i - 1].page == lines[i - 2].page == page:
-            return None  # moving from here up would empty the page's column
+            break  # moving from here up would empty the page's column
         start = lines[i].start
         if lines[i].clean:
             return next((w.target for w in words if w.offset == start), None)
         hyphenated = [w for w in words if w.offset < start]
-        if hyphenated and hyphenated[-1].offset > lines[i - 1].start:
-            return hyphenated[-1].target  # move the whole broken word; the line above ends short
-    return None
+        if broken is None and hyphenated and hyphenated[-1].offset > lines[i - 1].start:
+            broken = hyphenated[-1].target
+    return broken
 
 
 def starts_page(block, edition: Edition, measured) -> bool:
