@@ -152,7 +152,7 @@ def test_headline_byline_and_dateline_fill_the_front_matter_and_headings_are_kep
     assert blocks_of(imported.markdown())[1] == ("heading", "The Winter Plan")
     report = decisions(imported)
     assert "1: title: “Roads Before Snow”, from the first line" in report
-    assert "5: date: 2020-01-03, from the line “January 3, 2020”" in report
+    assert "5: date: “2020-01-03”, from the date line “January 3, 2020”" in report
     assert "9: heading: “The Winter Plan”" in report
 
 

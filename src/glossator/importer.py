@@ -171,16 +171,25 @@ def hard_wrapped(lines: list[str]) -> bool:
 
 def take_byline(units: list[Unit], meta: dict, decisions: list) -> list[Unit]:
     """A 'By Jane Doe' line among the first few units names the author."""
+    def name(text: str):
+        m = BYLINE.match(text)
+        return m.group("name") if m else None
+    return take_header_line(units, meta, decisions, "author", name, "the byline")
+
+
+def take_header_line(units: list[Unit], meta: dict, decisions: list, field: str, parse, what: str) -> list[Unit]:
+    """The first of the first few units that `parse` reads a value from gives meta[field]
+    (unless the editor gave it); that line is removed either way, and the decision said."""
     for i, unit in enumerate(units[:5]):
-        m = BYLINE.match(unit.text)
-        if m:
-            name = m.group("name")
-            if "author" not in meta:
-                meta["author"] = name
-                decisions.append(Decision(unit.line, f"author: “{name}”, from the byline; the line was removed"))
-            else:
-                decisions.append(Decision(unit.line, f"removed the byline “{unit.text}”"))
-            return units[:i] + units[i + 1:]
+        value = parse(unit.text)
+        if value is None:
+            continue
+        if field not in meta:
+            meta[field] = value
+            decisions.append(Decision(unit.line, f"{field}: “{value}”, from {what} “{unit.text}”; the line was removed"))
+        else:
+            decisions.append(Decision(unit.line, f"removed {what} “{unit.text}”"))
+        return units[:i] + units[i + 1:]
     return units
 
 
@@ -200,17 +209,7 @@ DATELINE = re.compile(r"^(?:(?P<month>[A-Za-z]+)\.? (?P<day>\d{1,2}),? (?P<year>
 
 def take_dateline(units: list[Unit], meta: dict, decisions: list) -> list[Unit]:
     """A line among the first few that is only a date ('January 3, 2020'): the date."""
-    for i, unit in enumerate(units[:5]):
-        date = parse_dateline(unit.text)
-        if date is None:
-            continue
-        if "date" not in meta:
-            meta["date"] = date
-            decisions.append(Decision(unit.line, f"date: {date}, from the line “{unit.text}”; the line was removed"))
-        else:
-            decisions.append(Decision(unit.line, f"removed the date line “{unit.text}”"))
-        return units[:i] + units[i + 1:]
-    return units
+    return take_header_line(units, meta, decisions, "date", parse_dateline, "the date line")
 
 
 def parse_dateline(text: str) -> str | None:
