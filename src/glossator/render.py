@@ -1,11 +1,13 @@
 """Station 4, render: Edition -> HTML (Jinja2) -> laid-out pages (WeasyPrint) -> PDF bytes.
 
-WeasyPrint lays the document out with every note at the top of its page, so
-that each note's height and each call's line can be read from `page.anchors`.
-The placement pass (layout.py) then decides where every note goes; where a
-page cannot hold its notes, the paragraph holding the first note that does not
-fit starts a new page and the measuring is done again. The last pass renders
-with the notes in place, and checks that nothing moved.
+WeasyPrint lays the article out once with every note at the top of its page, so
+that each note's height, each call's line (`page.anchors`) and every line of text
+(lines.py) can be read back. The placement pass (layout.py, plan.py) then decides
+where every note goes; where a page cannot hold its notes, a new page starts
+before the line of the first note that does not fit, and the pagination that
+follows is predicted rather than laid out again (paginate.py). The second layout
+has the notes in place and is checked against the prediction; where it differs,
+the pass goes round again from what was really laid out.
 
 Only this module and fetch.py import WeasyPrint (and only when a build runs), so
 `glossator check` stays fast.
@@ -20,20 +22,20 @@ from importlib import resources
 from pathlib import Path
 
 import jinja2
-from markupsafe import Markup
 from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup
 
 from . import __version__, layout
 from .lines import Measured, paragraph_lines, short_lines
 from .paginate import predict
-from .timeline import build_timeline
-from .plan import BACK_MATTER, Plan, choose_break, move_notes, number_lines, placement_css, word_place
 from .errors import RenderError, finding
 from .model import PX_PER_PT, Edition, Geometry, Options, Where
+from .plan import BACK_MATTER, Plan, choose_break, move_notes, number_lines, placement_css, word_place
+from .timeline import build_timeline
 
 THEME = Path(str(resources.files("glossator") / "theme"))
 TEMPLATES = Path(str(resources.files("glossator") / "templates"))
-MAX_PASSES = 40  # each pass moves at least one paragraph to a new page; the article has fewer
+MAX_PASSES = 40  # rounds of layout; two are the rule, a third where a prediction was off
 
 
 @dataclass
