@@ -65,6 +65,30 @@ def test_every_note_is_on_its_calls_page_in_the_outside_margin(built):
     assert seen == {str(n) for n in range(1, count + 1)}
 
 
+def test_every_page_after_the_first_has_its_folio_and_running_head_at_the_outside(built):
+    """Folios count on from the article's pages through the appendices (laid out on their
+    own), on the outside corner; the appendices' pages are headed with their section."""
+    pdf_path, paper, duplex = built
+    g = PAPERS[paper]
+    with pdfplumber.open(pdf_path) as pdf:
+        texts = [p.extract_text() or "" for p in pdf.pages]
+        glossary = next(i for i, t in enumerate(texts) if "Glossary" in t[:300])
+        for index, page in enumerate(pdf.pages):
+            head = [c for c in glyphs(page) if c.bottom < g.top]
+            folios = [(n, x) for n, x, top in numbers_at(page, 9, "Glossator-Serif") if top < g.top]
+            if index == 0:
+                assert not head, "the title page has no running head"
+                continue
+            assert [n for n, _ in folios] == [str(index + 1)], f"page {index + 1}: folios {folios}"
+            recto = index % 2 == 0
+            assert (folios[0][1] > page.width / 2) == recto, f"page {index + 1}: folio not on the outside"
+            words = re.sub(r"\s+", "", "".join(c.text for c in head if not c.text.isdigit()))
+            if index >= glossary:
+                assert words.lower() in ("glossary", "chronology"), f"page {index + 1}: head {words!r}"
+            else:
+                assert words, f"page {index + 1} has no running head"
+
+
 def page_body_text(page, index, paper, duplex) -> str:
     left, right = text_column(index, paper, duplex)
     g = PAPERS[paper]

@@ -6,6 +6,7 @@ goes on, so one run reports all of them. Callers decide whether to stop.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -114,8 +115,13 @@ class _Composer(yaml.SafeLoader):
             self.depth -= 1
 
 
+@functools.lru_cache(maxsize=8)
 def compose_yaml(text: str):
-    """The document's root node (None if it has none). Raises yaml.YAMLError, or Refused."""
+    """The document's root node (None if it has none). Raises yaml.YAMLError, or Refused.
+
+    Kept for the same text (nodes are only read, never changed): PyYAML composes in pure
+    Python, and `glossator watch` would otherwise parse every unchanged file again on
+    each rebuild."""
     loader = _Composer(text)
     try:
         return loader.get_single_node()

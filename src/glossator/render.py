@@ -1,16 +1,21 @@
 """Station 4, render: Edition -> HTML (Jinja2) -> laid-out pages (WeasyPrint) -> PDF bytes.
 
-WeasyPrint lays the article out once with every note at the top of its page, so
-that each note's height, each call's line (`page.anchors`) and every line of text
-(lines.py) can be read back. The placement pass (layout.py, plan.py) then decides
-where every note goes; where a page cannot hold its notes, a new page starts
-before the line of the first note that does not fit, and the pagination that
-follows is predicted rather than laid out again (paginate.py). The second layout
-has the notes in place and is checked against the prediction; where it differs,
-the pass goes round again from what was really laid out.
+WeasyPrint lays the article's body out with its margin notes left empty, so that
+each call's line (`page.anchors`) and every line of text (lines.py) can be read
+back, and the notes on a sheet of their own, for their heights. The placement
+pass (layout.py, plan.py) then decides where every note goes; where a page cannot
+hold its notes, a new page starts before the line of the first note that does not
+fit, and the pagination that follows is predicted rather than laid out again
+(paginate.py). The body is laid out again with the notes in place and checked
+against the prediction; where it differs, the pass goes round again from what was
+really laid out. The appendices, which give the body's page numbers, are laid out
+last, on their own, and their pages follow the body's in the PDF.
 
-Only this module and fetch.py import WeasyPrint (and only when a build runs), so
-`glossator check` stays fast.
+Between builds the Renderer keeps each layout, note height and font subset
+(reuse.py), so a rebuild redoes only what an edit changed.
+
+Only this module, reuse.py and fetch.py import WeasyPrint (and only when a build
+runs), so `glossator check` stays fast.
 """
 from __future__ import annotations
 
@@ -31,6 +36,7 @@ from .paginate import predict
 from .errors import RenderError, finding
 from .model import PX_PER_PT, Edition, Geometry, Options, Where
 from .plan import BACK_MATTER, Plan, choose_break, move_notes, number_lines, placement_css, word_place
+from .reuse import Reuse
 from .timeline import build_timeline
 
 THEME = Path(str(resources.files("glossator") / "theme"))
@@ -43,7 +49,8 @@ class Rendered:
     pdf: bytes
     html: str
     pages: int
-    passes: int
+    layouts: int  # WeasyPrint layouts made for this build...
+    reused: int  # ...and kept from the build before
     timings: dict = field(default_factory=dict)
     warnings: tuple = ()
 
@@ -70,75 +77,126 @@ class Renderer:
         self.env = SandboxedEnvironment(loader=jinja2.ChoiceLoader(loaders), autoescape=True,
                                         undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
         self.env.globals["coalesce"] = coalesce
+        self.reuse = Reuse()  # layouts, note heights and font subsets, kept for the next build
 
     # --- the passes ---------------------------------------------------------------
 
     def render(self, edition: Edition, geometry: Geometry, options: Options) -> Rendered:
-        """Lay out, place the notes, lay out with the notes in place, and check nothing moved.
+        """Measure, place the notes, lay the body out with the notes in place and check that
+        nothing moved; then the appendices, which point back at the body's pages.
 
-        The first layout (the article, notes parked at the top of their pages) measures
-        the notes and the lines. The placement pass decides every page break from it,
-        predicting the pagination (paginate.py), and the next layout is the final one:
-        if it shows the prediction wrong anywhere, the pass goes round again from what
-        was really laid out.
+        The lines are measured from a layout of the body whose margin notes are empty, the
+        notes' heights from a sheet of notes laid out on their own (reuse.py keeps both, so
+        an edit to one note re-measures only that note). The placement pass decides every
+        page break from the measurement, predicting the pagination (paginate.py), and the
+        next layout is the final one: if it shows the prediction wrong anywhere, the pass
+        goes round again from what was really laid out.
         """
         start, timings = time.perf_counter(), {}
-        plan, heights, measured, problems, layouts = Plan(), {}, None, [], 0
+        self.reuse.counts()
+        plan, measured, heights = Plan(), None, {}
         for _ in range(MAX_PASSES):
             if measured is None:
-                layouts += 1
-                measured = measure(self.layout(self.html(edition, geometry, options, plan=plan,
-                                                         show_notes=not heights)), edition)
-                if not heights:
-                    heights, too_tall = note_heights(edition, measured, geometry, plan)
-                    if too_tall:  # taller than a page's note column: set them as footnotes
-                        plan.footnotes |= too_tall
-                        measured, heights = None, {}
+                measured = self.measure_text(edition, geometry, options, plan)
+                heights = self.measure_notes(edition, geometry, options, plan)
+                too_tall = too_tall_notes(heights, geometry)
+                if too_tall:  # taller than a page's note column: set them as footnotes
+                    plan.footnotes |= too_tall
+                    measured = None
+                    continue
                 timings.setdefault("first", time.perf_counter() - start)
-                continue
             decided = decide(edition, geometry, measured, plan, heights)
             if decided is None:  # notes were moved to another page: measure them again
-                measured, heights = None, {}
+                measured = None
                 continue
             expected, placed = decided
             if options.line_numbers:
                 plan.line_numbers = number_lines(edition, expected)
             final_args = dict(plan=plan, refs=page_refs(edition, expected),
                               placement_css=placement_css(edition, expected, placed, geometry, options, plan))
-            document = self.layout(self.html(edition, geometry, options, appendices=True, **final_args))
-            layouts += 1
-            measured = measure(document, edition)
+            body, measured = self.reuse.layout("body", self.html(edition, geometry, options, part="body", **final_args),
+                                               lambda html: self.measured_layout(html, edition))
             problems = discrepancies(measured, expected, placed, edition)
             if not problems:
                 break
         else:
             raise RenderError([finding("R103", None, reason="; ".join(problems) or "too many passes")])
+        document = self.with_appendices(body, edition, geometry, options, final_args)
         timings["layout"] = time.perf_counter() - start
+        layouts, reused = self.reuse.counts()
         warnings = short_line_warnings(edition, measured, geometry) + tuple(
             finding("L101", Where("annotations/notes.yaml"), number=n.number, id=n.id)
             for n in edition.notes if n.number in plan.footnotes)
 
         start = time.perf_counter()
-        pdf = write_pdf(document)
-        self.fetcher.check()  # images inside SVG are fetched only while the PDF is drawn
+        pdf = self.write_pdf(document)
         timings["write"] = time.perf_counter() - start
-        page_html = self.html(edition, geometry, options, appendices=True, inline_css=self.inline_css(), **final_args)
-        return Rendered(pdf, page_html, len(document.pages), layouts, timings, warnings)
+        page_html = self.html(edition, geometry, options, part="all", inline_css=self.inline_css(), **final_args)
+        return Rendered(pdf, page_html, len(document.pages), layouts, reused, timings, warnings)
 
-    def html(self, edition, geometry, options, plan=None, placement_css="", refs=None, inline_css="",
-             appendices=False, show_notes=True):
+    def measure_text(self, edition: Edition, geometry: Geometry, options: Options, plan: Plan) -> Measured:
+        """Where every line, call and block of the body lands with the plan's page breaks
+        (the margin notes, out of the flow, play no part in it)."""
+        html = self.html(edition, geometry, options, part="text", plan=plan)
+        return self.reuse.layout("text", html, lambda html: measure(self.layout(html), edition))
+
+    def measure_notes(self, edition: Edition, geometry: Geometry, options: Options, plan: Plan) -> dict[int, float]:
+        """Each margin note's height, in px, as it will be set (in its block's kind of element,
+        headed "continued from" if it moved); footnotes are left out."""
+        entries = {n.number: (n, plan.moved[n.number][1] if n.number in plan.moved else None,
+                              sheet_container(edition, n, plan))
+                   for n in edition.notes if n.number not in plan.footnotes}
+        sheets = {number: self.html(edition, geometry, options, part="notes", sheet=[entry])
+                  for number, entry in entries.items()}
+
+        def measure_sheet(numbers: list[int]) -> dict[int, float]:
+            html = self.html(edition, geometry, options, part="notes", sheet=[entries[n] for n in numbers])
+            anchors = self.layout(html).pages[0].anchors
+            return {n: anchors[f"note-{n}"][3] - anchors[f"note-{n}"][1] for n in numbers}
+
+        return self.reuse.note_heights(sheets, measure_sheet)
+
+    def measured_layout(self, html: str, edition: Edition):
+        document = self.layout(html)
+        return document, measure(document, edition)
+
+    def with_appendices(self, body, edition: Edition, geometry: Geometry, options: Options, final_args: dict):
+        """The body's pages followed by the appendices', laid out on their own from the page
+        after the body's last: an edit that leaves their page references alone leaves them
+        as they were, and the layout is reused."""
+        if not (edition.glossary or edition.chronology):
+            return body
+        html = self.html(edition, geometry, options, part="appendices", first_page=len(body.pages) + 1, **final_args)
+        appendices = self.reuse.layout("appendices", html, self.layout)
+        return body.copy(body.pages + appendices.pages)
+
+    def write_pdf(self, document) -> bytes:
+        from .reuse import subsets_kept
+
+        try:
+            with subsets_kept(self.reuse.subsets):
+                pdf = document.write_pdf()
+        except Exception as exc:
+            raise RenderError([finding("R102", None, reason=f"{type(exc).__name__}: {exc}")]) from exc
+        self.fetcher.check()  # images inside SVG are fetched only while the PDF is drawn
+        return pdf
+
+    def html(self, edition, geometry, options, part="all", plan=None, placement_css="", refs=None, inline_css="",
+             sheet=(), first_page=1):
         plan = plan or Plan()
         term_pages, event_pages = refs or ({}, {})
+        with_body = part in ("all", "body", "text")
         try:
             template = self.env.get_template("edition.html.j2")
             return template.render(
-                edition=edition, geometry=geometry, options=options, breaks=plan.breaks,
-                splits=plan.splits(edition), split_blocks=plan.split_blocks(edition),
+                edition=edition, geometry=geometry, options=options, part=part, breaks=plan.breaks,
+                splits=plan.splits(edition) if with_body else {},
+                split_blocks=plan.split_blocks(edition) if with_body else set(),
                 hosted=plan.hosted(), moved=plan.moved, line_numbers=plan.line_numbers,
-                kept_words=plan.kept_words(edition), show_notes=show_notes, footnotes=plan.footnotes,
+                kept_words=plan.kept_words(edition) if with_body else set(), footnotes=plan.footnotes,
                 placement_css=placement_css, inline_css=inline_css, term_pages=term_pages,
-                event_pages=event_pages, appendices=appendices, generator=f"Glossator {__version__}",
-                timeline=timeline_for(edition, geometry) if appendices else None,
+                event_pages=event_pages, generator=f"Glossator {__version__}", sheet=sheet, first_page=first_page,
+                timeline=timeline_for(edition, geometry) if part in ("all", "appendices") else None,
             )
         except jinja2.TemplateError as exc:
             where = Where(getattr(exc, "filename", None) or "templates", getattr(exc, "lineno", 0) or 0)
@@ -207,15 +265,22 @@ def short_line_warnings(edition: Edition, measured: Measured, geometry: Geometry
     return tuple(found)
 
 
-def note_heights(edition: Edition, measured: Measured, geometry: Geometry, plan: Plan):
-    """Each margin note's height, from a layout that showed them; and the notes too tall
-    for a page's note column, which can never be placed whole beside the text."""
-    heights = {n.number: measured.boxes[f"note-{n.number}"][3] - measured.boxes[f"note-{n.number}"][1]
-               for n in edition.notes if n.number not in plan.footnotes}
-    # Measured from the top of the page area, a note that reaches its foot was cut there
-    # by WeasyPrint: it is too tall for any page's note column.
+def too_tall_notes(heights: dict[int, float], geometry: Geometry) -> set[int]:
+    """The notes too tall for a page's note column, which can never be placed whole beside the text."""
     limit = geometry.area_height * PX_PER_PT - 2.0
-    return heights, {number for number, height in heights.items() if height >= limit}
+    return {number for number, height in heights.items() if height >= limit}
+
+
+def sheet_container(edition: Edition, note, plan: Plan) -> str:
+    """The kind of element a note sits in where it is set (its styles may reach the note):
+    its call's block, or for a note moved to another page, the block hosting it there."""
+    if note.number not in plan.moved:
+        return edition.blocks[note.block].kind
+    host = plan.moved[note.number][0]
+    if host == BACK_MATTER:
+        return "back-matter"
+    block_id = word_place(host)[0]
+    return next(b.kind for b in edition.blocks if b.id == block_id)
 
 
 def decide(edition: Edition, geometry: Geometry, measured: Measured, plan: Plan, heights: dict):
@@ -353,13 +418,6 @@ def discrepancies(final: Measured, expected: Measured, placed: dict, edition: Ed
     if page_refs(edition, final) != page_refs(edition, expected):
         found.append("a glossary or chronology page reference changed")
     return found
-
-
-def write_pdf(document) -> bytes:
-    try:
-        return document.write_pdf()
-    except Exception as exc:
-        raise RenderError([finding("R102", None, reason=f"{type(exc).__name__}: {exc}")]) from exc
 
 
 # --- resources ----------------------------------------------------------------------------------

@@ -40,7 +40,7 @@ def run(args) -> int:
     report(built.warnings)
     for path in built.files:
         print(f"wrote {display(path)}")
-    print(f"built {built.pages} pages in {built.seconds:.2f} s ({built.passes} layout passes, "
+    print(f"built {built.pages} pages in {built.seconds:.2f} s ({built.layouts_said()}, "
           f"{len(built.warnings)} warnings)")
     return 0
 
@@ -50,8 +50,14 @@ class Built:
     files: tuple[Path, ...]
     pages: int
     seconds: float
-    passes: int
+    layouts: int  # WeasyPrint layouts made...
+    reused: int  # ...and reused from the build before (`glossator watch`)
     warnings: tuple[Finding, ...]
+
+    def layouts_said(self) -> str:
+        """'4 layouts', or '2 layouts, 2 reused'."""
+        made = f"{self.layouts} layout{'s' * (self.layouts != 1)}"
+        return f"{made}, {self.reused} reused" if self.reused else made
 
 
 def build(root: Path, out: Path | None = None, options: Options = Options(), renderer=None) -> Built:
@@ -71,7 +77,7 @@ def build(root: Path, out: Path | None = None, options: Options = Options(), ren
         f"{slug}.pdf": rendered.pdf,
         f"{slug}.html": rendered.html.encode("utf-8"),
     })
-    return Built(tuple(files), rendered.pages, time.perf_counter() - start, rendered.passes,
+    return Built(tuple(files), rendered.pages, time.perf_counter() - start, rendered.layouts, rendered.reused,
                  checked.warnings + tuple(rendered.warnings))
 
 

@@ -1,16 +1,19 @@
 """`glossator watch [PATH]`: rebuild the edition whenever its files change.
 
 WeasyPrint, the templates, the parsed stylesheets and the fonts are loaded once
-(render.Renderer) and kept between builds, so a rebuild costs only the layout.
-Each build prints one line: what changed, the time taken, pages, passes and
-warnings. A build that fails prints its errors and leaves the last good PDF
-and HTML where they are (write.py replaces outputs only on success).
+(render.Renderer) and kept between builds, with every layout, note height and
+font subset of the last build (reuse.py): a rebuild lays out only what the edit
+changed. Each build prints one line: what changed, the time taken, pages,
+layouts made and reused, and warnings. A build that fails prints its errors and
+leaves the last good PDF and HTML where they are (write.py replaces outputs
+only on success).
 
 With --serve, the HTML edition is also served on http://127.0.0.1:PORT/, and
 the page reloads itself after each successful build.
 """
 from __future__ import annotations
 
+import gc
 import sys
 import threading
 import time
@@ -60,6 +63,8 @@ def run(args) -> int:
                 first = False
             elif changes:
                 watcher.rebuild(changes)
+            else:
+                watcher.idle()
     except KeyboardInterrupt:
         pass
     finally:
@@ -100,6 +105,7 @@ class Watcher:
         self.renderer = None
         self.warnings: tuple = ()
         self.built_from = None  # the inputs' fingerprint at the last good build
+        self.untidy = False  # a build left garbage that idle() has not swept yet
 
     def rebuild(self, changes) -> bool:
         """Build once and print the line; False if the build failed or was not needed.
@@ -116,6 +122,7 @@ class Watcher:
             say(f"{what} → saved unchanged, nothing to rebuild")
             return False
         self.built_from = None
+        self.untidy = True
         try:
             if self.renderer is None or self.reload_styles(paths):
                 self.renderer = None  # if the stylesheets cannot be read, try again next time
@@ -138,11 +145,22 @@ class Watcher:
         self.built_from = inputs
         if self.preview:
             self.preview.update(next((p for p in built.files if p.suffix == ".html"), None))
-        say(f"{what} → {built.pages} pages in {built.seconds:.2f} s ({built.passes} layout passes, "
+        say(f"{what} → {built.pages} pages in {built.seconds:.2f} s ({built.layouts_said()}; "
             f"{len(built.warnings)} warning{'s' * (len(built.warnings) != 1)}"
             f"{f', {len(new)} new' if new and len(new) != len(built.warnings) else ''})")
         report(new)
         return True
+
+    def idle(self) -> None:
+        """Between builds, while the editor types: sweep the last build's garbage, then set
+        what survived (the renderer and what it keeps) aside from Python's collector, so
+        that the next build does not stop to trace through it (about 0.1 s a build)."""
+        if not self.untidy:
+            return
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
+        self.untidy = False
 
     def new_renderer(self):
         from ..render import Renderer

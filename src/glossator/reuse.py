@@ -1,0 +1,86 @@
+"""What a Renderer keeps from one build to the next, so that a rebuild lays out only
+what an edit changed (`glossator watch`, the editor's loop).
+
+Everything kept is keyed by exactly what produced it: a layout by its whole HTML
+(the stylesheets belong to the Renderer, which is replaced when they change), a
+note's height by the HTML of the sheet it was measured on, a subset font by the
+font file, the glyphs kept and the timestamp fontTools writes into it. So a
+rebuild that reuses gives the same bytes as a cold build of the same files.
+
+Each store keeps only what the last build used: memory stays bounded however
+long a watch runs.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from contextlib import contextmanager
+from typing import Callable
+
+
+class Reuse:
+    def __init__(self):
+        self.layouts: dict[str, tuple[str, object]] = {}  # role -> (its HTML, what came of it)
+        self.heights: dict[str, float] = {}  # a note's sheet HTML -> the note's height, px
+        self.subsets: dict[tuple, bytes] = {}  # (font, glyphs, options) -> the subset font file
+        self.made = 0  # layouts made since the counters were read...
+        self.kept = 0  # ...and layouts reused
+
+    def layout(self, role: str, html: str, make: Callable[[str], object]):
+        """What make(html) gave the last time `role` was laid out from the same HTML,
+        or make it now. One entry per role: "text", "body", "appendices"."""
+        kept = self.layouts.get(role)
+        if kept is not None and kept[0] == html:
+            self.kept += 1
+            return kept[1]
+        self.layouts.pop(role, None)  # let the old layout go before the new one is made
+        value = make(html)
+        self.made += 1
+        self.layouts[role] = (html, value)
+        return value
+
+    def note_heights(self, sheets: dict[int, str], measure: Callable[[list[int]], dict[int, float]]) -> dict[int, float]:
+        """note number -> height, measuring (on one sheet) only the notes whose sheet is new."""
+        missing = [number for number, html in sheets.items() if html not in self.heights]
+        if missing:
+            self.made += 1
+            for number, height in measure(missing).items():
+                self.heights[sheets[number]] = height
+        self.heights = {html: self.heights[html] for html in sheets.values()}
+        return {number: self.heights[html] for number, html in sheets.items()}
+
+    def counts(self) -> tuple[int, int]:
+        """(layouts made, layouts reused) since the last call."""
+        counts = self.made, self.kept
+        self.made = self.kept = 0
+        return counts
+
+
+@contextmanager
+def subsets_kept(store: dict[tuple, bytes]):
+    """While the PDF is written, a font subset already made for the same font, glyphs and
+    options is taken from `store` instead of being made again: fontTools takes most
+    of a PDF's writing time, and an edit rarely changes which glyphs a font needs."""
+    from weasyprint.pdf.fonts import Font
+
+    original = Font.subset
+    used: dict[tuple, bytes] = {}
+
+    def subset(font, to_unicode, hinting):
+        if not to_unicode:
+            return
+        key = (hashlib.sha256(font.file_content).hexdigest(), font.index, tuple(sorted(to_unicode)), bool(hinting),
+               tuple(sorted(font.missing)), os.environ.get("SOURCE_DATE_EPOCH"))
+        if key in store:
+            font.file_content = store[key]
+        else:
+            original(font, to_unicode, hinting)
+        used[key] = font.file_content
+
+    Font.subset = subset
+    try:
+        yield
+    finally:
+        Font.subset = original
+        store.clear()
+        store.update(used)
