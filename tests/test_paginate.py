@@ -1,5 +1,5 @@
 """Predicted pagination: units poured onto pages (no rendering)."""
-from glossator.paginate import Unit, pour
+from glossator.paginate import Unit, forced_line, pour
 
 TOP, BOTTOM = 0.0, 100.0
 
@@ -29,3 +29,18 @@ def test_a_block_is_never_split_and_its_gap_drops_at_a_page_top():
     units = lines(9) + [Unit("pullquote-2", None, 0, 0, 30.0, 12.0, True)]
     spots = pour(units, set(), TOP, BOTTOM)
     assert spots[-1] == (1, TOP)
+
+
+def test_a_split_starts_the_line_its_word_begins_or_the_next_if_the_word_is_broken():
+    starts = [0, 60, 118, 181]  # offsets of the first characters of four lines
+    assert forced_line(starts, 118) == 2  # the word begins line 2
+    assert forced_line(starts, 100) == 2  # a word hyphenated across lines 1-2 moves whole: line 2 starts the part
+    assert forced_line(starts, 0) is None  # a split before the first line is no split
+    assert forced_line(starts, 200) is None  # past the last line's start: nothing to move
+
+
+def test_the_lines_before_a_split_are_a_part_of_their_own_for_widows():
+    # Four lines fit a page. Line 4 would stand alone before the split at line 5, so
+    # line 3 goes with it: two lines head the page, as for any paragraph's last lines.
+    spots = pour(lines(8), {5}, TOP, 45.0)
+    assert [p for p, _ in spots] == [0, 0, 0, 1, 1, 2, 2, 2]

@@ -14,6 +14,8 @@ the pass simply goes round again from what was really measured.
 """
 from __future__ import annotations
 
+import bisect
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from .lines import Line, Measured
@@ -30,20 +32,60 @@ class Unit:
     top: float
     height: float
     gap: float  # space above it when it follows another unit on its page
-    part_start: bool  # first line of a paragraph or of a part split off it
+    part_start: bool  # first line of a paragraph, or a whole block (a forced break starts a part too)
 
 
-def units_of(edition: Edition, measured: Measured, forced_ids: list[str]) -> list[Unit]:
-    """The article's flow as measured, in reading order. A paragraph's lines form one part
-    for orphans and widows, unless a page break is forced inside it."""
+class Predictor:
+    """Predictions from one measured layout. The flow's units and what rides on each are
+    worked out once; each prediction pours the units again with its own page breaks.
+    (The placement pass predicts once per page break it adds: done from scratch each
+    time, a long edition's prediction cost would grow with the square of its length.)"""
+
+    def __init__(self, edition: Edition, measured: Measured, area: tuple[float, float]):
+        self.measured, self.area = measured, area
+        self.units = units_of(edition, measured)
+        self.index = {(u.block, u.line): i for i, u in enumerate(self.units)}
+        self.carried = carriers(edition, measured)
+        self.starts = {block_id: [line.start for line in lines] for block_id, lines in measured.lines.items()}
+
+    def predict(self, forced_ids: list[str]) -> Measured:
+        """The layout as it would be measured with page breaks at forced_ids (block ids, or
+        word ids where a paragraph is split)."""
+        spots = pour(self.units, self.forced(forced_ids), *self.area)
+        return moved_measurement(self.measured, self.units, spots, self.carried)
+
+    def forced(self, forced_ids: list[str]) -> set[int]:
+        """The units that start a page: a block's first, or the line a split starts."""
+        out = set()
+        for ident in forced_ids:
+            if ident.startswith("w"):  # 'w4-120': paragraph p4, split at offset 120
+                number, offset = ident[1:].split("-")
+                line = forced_line(self.starts.get(f"p{number}", []), int(offset))
+                unit = self.index.get((f"p{number}", line))
+            else:
+                unit = self.index.get((ident, None), self.index.get((ident, 0)))
+            if unit is not None:
+                out.add(unit)
+        return out
+
+
+def forced_line(starts: list[int], offset: int) -> int | None:
+    """The line a split at `offset` starts: the line beginning at that word, or, for a word
+    broken across two lines, the next one (plan.line_cut moves such a word whole)."""
+    index = bisect.bisect_left(starts, offset)
+    return index if 1 <= index < len(starts) else None
+
+
+def units_of(edition: Edition, measured: Measured) -> list[Unit]:
+    """The article's flow as measured, in reading order: each paragraph line, and each other
+    block whole."""
     units: list[Unit] = []
     ids = ["title-block", *(b.id for b in edition.blocks), "about"]
     for ident in ids:
         lines = measured.lines.get(ident)
         if lines:
             for i, line in enumerate(lines):
-                part_start = i == 0 or forced_in_line(ident, i, measured, forced_ids)
-                units.append(Unit(ident, i, line.page, line.top, line.bottom - line.top, 0.0, part_start))
+                units.append(Unit(ident, i, line.page, line.top, line.bottom - line.top, 0.0, i == 0))
         elif ident in measured.boxes:
             x1, y1, x2, y2 = measured.boxes[ident]
             units.append(Unit(ident, None, measured.page_of[ident], y1, y2 - y1, 0.0, True))
@@ -89,7 +131,7 @@ def pour(units: list[Unit], forced: set[int], area_top: float, area_bottom: floa
             page, y, first_on_page = page + 1, area_top, True
         gap = 0.0 if first_on_page else unit.gap
         if y + gap + unit.height > area_bottom + EPSILON and not first_on_page:
-            back = lines_to_carry(units, placed, i, page)
+            back = lines_to_carry(units, forced, placed, i, page)
             del placed[i - back:]
             i -= back
             page, y, first_on_page = page + 1, area_top, True
@@ -101,16 +143,17 @@ def pour(units: list[Unit], forced: set[int], area_top: float, area_bottom: floa
     return placed
 
 
-def lines_to_carry(units: list[Unit], placed, i: int, page: int) -> int:
+def lines_to_carry(units: list[Unit], forced: set[int], placed, i: int, page: int) -> int:
     """How many already placed lines must go to the next page with unit i (orphans, widows)."""
     unit = units[i]
-    if unit.line is None or unit.part_start:
+    starts_part = lambda j: units[j].part_start or j in forced
+    if unit.line is None or starts_part(i):
         return 0
     start = i
-    while not units[start].part_start:
+    while not starts_part(start):
         start -= 1
     end = i
-    while end + 1 < len(units) and units[end + 1].block == unit.block and not units[end + 1].part_start:
+    while end + 1 < len(units) and units[end + 1].block == unit.block and not starts_part(end + 1):
         end += 1
     on_page = sum(1 for j in range(start, i) if placed[j][0] == page)
     after = end - i + 1
@@ -120,47 +163,44 @@ def lines_to_carry(units: list[Unit], placed, i: int, page: int) -> int:
     return carry
 
 
-def predict(edition: Edition, measured: Measured, forced_ids: list[str], area: tuple[float, float]) -> Measured:
-    """The layout as it would be measured with page breaks at forced_ids (block ids, or
-    word ids where a paragraph is split)."""
-    units = units_of(edition, measured, forced_ids)
-    forced = {i for i, u in enumerate(units)
-              if (u.block in forced_ids and u.line in (None, 0))
-              or (u.line is not None and forced_in_line(u.block, u.line, measured, forced_ids))}
-    spots = pour(units, forced, *area)
-    return moved_measurement(edition, measured, units, spots)
-
-
-def forced_in_line(block_id: str, index: int, measured: Measured, forced_ids: list[str]) -> bool:
-    """Does a split of the paragraph start this line? A split at a line's first word starts
-    that line; a split at a word broken across two lines keeps the line it begins on and
-    starts the next (plan.line_cut moves such a word whole)."""
-    if index == 0:
-        return False
-    lines = measured.lines[block_id]
-    before, start = lines[index - 1].start, lines[index].start
-    prefix = f"w{block_id[1:]}-"
-    return any(w.startswith(prefix) and before < int(w[len(prefix):]) <= start for w in forced_ids)
-
-
-def moved_measurement(edition: Edition, measured: Measured, units: list[Unit], spots) -> Measured:
-    """Shift every measured box and line with the unit that carries it."""
+def moved_measurement(measured: Measured, units: list[Unit], spots, carried: dict) -> Measured:
+    """Shift every measured box and line with the unit that carries it. The lines of a
+    paragraph are worked out when they are asked for: a prediction is read at a few places."""
     shift: dict[tuple[str, int | None], tuple[int, float]] = {}
     for unit, (page, top) in zip(units, spots):
         shift[(unit.block, unit.line)] = (page, top - unit.top)
-    lines = {}
-    for block_id, measured_lines in measured.lines.items():
-        lines[block_id] = [replace(line, page=shift[(block_id, i)][0], top=line.top + shift[(block_id, i)][1],
-                                   bottom=line.bottom + shift[(block_id, i)][1])
-                           if (block_id, i) in shift else line for i, line in enumerate(measured_lines)]
     page_of, boxes = dict(measured.page_of), dict(measured.boxes)
-    for ident, carrier in carriers(edition, measured).items():
+    for ident, carrier in carried.items():
         if carrier in shift:
             page, dy = shift[carrier]
             x1, y1, x2, y2 = measured.boxes[ident]
             page_of[ident], boxes[ident] = page, (x1, y1 + dy, x2, y2 + dy)
     pages = max((p for p, _ in spots), default=0) + 1
-    return Measured(page_of, boxes, pages, lines)
+    return Measured(page_of, boxes, pages, ShiftedLines(measured.lines, shift))
+
+
+class ShiftedLines(Mapping):
+    """paragraph id -> its lines, each moved with its unit (see moved_measurement)."""
+
+    def __init__(self, lines: dict, shift: dict):
+        self.lines, self.shift, self.done = lines, shift, {}
+
+    def __getitem__(self, block_id: str) -> list[Line]:
+        if block_id not in self.done:
+            self.done[block_id] = [self.moved(block_id, i, line) for i, line in enumerate(self.lines[block_id])]
+        return self.done[block_id]
+
+    def moved(self, block_id: str, i: int, line: Line) -> Line:
+        if (block_id, i) not in self.shift:
+            return line
+        page, dy = self.shift[(block_id, i)]
+        return replace(line, page=page, top=line.top + dy, bottom=line.bottom + dy)
+
+    def __iter__(self):
+        return iter(self.lines)
+
+    def __len__(self) -> int:
+        return len(self.lines)
 
 
 def carriers(edition: Edition, measured: Measured) -> dict[str, tuple[str, int | None]]:

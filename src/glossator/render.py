@@ -32,7 +32,7 @@ from markupsafe import Markup
 
 from . import __version__, layout
 from .lines import Measured, paragraph_lines, short_lines
-from .paginate import predict
+from .paginate import Predictor
 from .errors import RenderError, finding
 from .model import PX_PER_PT, Edition, Geometry, Options, Where
 from .plan import BACK_MATTER, Plan, choose_break, move_notes, number_lines, placement_css, word_place
@@ -289,8 +289,8 @@ def decide(edition: Edition, geometry: Geometry, measured: Measured, plan: Plan,
     be measured again) or a prediction needs checking for real. Raises L102 if a page's
     notes can go nowhere."""
     area, gap = note_area(geometry), geometry.note_gap * PX_PER_PT
-    predicted = measured
-    for _ in range(MAX_PASSES * 4):
+    predicted, predictor = measured, None
+    for _ in range(len(edition.notes) + MAX_PASSES):  # a break for each note at most, and some to spare
         placed, overflows = layout.place(wanted_notes(edition, predicted, plan, geometry, heights), *area, gap,
                                          footnote_tops(edition, predicted, measured, plan, area[1], gap))
         if not overflows:
@@ -299,7 +299,8 @@ def decide(edition: Edition, geometry: Geometry, measured: Measured, plan: Plan,
         if new_break is None:
             break
         plan.breaks.append(new_break)
-        predicted = predict(edition, measured, plan.breaks, area)
+        predictor = predictor or Predictor(edition, measured, area)
+        predicted = predictor.predict(plan.breaks)
     if predicted is not measured:
         return None  # a predicted page that breaks cannot mend: see it laid out for real
     if move_notes(overflows[0], edition, measured, plan):

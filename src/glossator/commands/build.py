@@ -10,7 +10,7 @@ from ..errors import Finding
 from ..model import PAPERS, Options
 from ..pipeline import checked_edition
 from ..write import output_folder, write_outputs
-from . import display, edition_root, report
+from . import display, edition_root, report, tune_collector
 
 
 def add_parser(sub) -> None:
@@ -35,6 +35,7 @@ def options_from(args) -> Options:
 def run(args) -> int:
     root = edition_root(args.path)
     options = options_from(args)
+    tune_collector()
     out = Path(args.out).resolve() if args.out else None
     built = build(root, out, options)
     report(built.warnings)

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from ..errors import GlossatorError, UsageError
 from ..model import Options
-from . import display, edition_root, report
+from . import display, edition_root, report, tune_collector
 from .build import add_build_options, options_from
 
 WATCHED = ("source", "annotations", "styles", "templates")  # what a build reads from the edition
@@ -49,6 +49,7 @@ def run(args) -> int:
     if not (root / "source").is_dir():
         raise UsageError(f"{args.path}: no source/ folder, so not an edition folder. "
                          "Give the folder holding source/ and annotations/, or make one with `glossator new`.")
+    tune_collector()
     preview = Preview.start(args.serve) if args.serve is not None else None
     watcher = Watcher(root, out, options, preview)
     say(f"watching {', '.join(f'{p.name}/' for p in folders)} in {display(root)} (Ctrl-C to stop)")
