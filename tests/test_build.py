@@ -122,3 +122,14 @@ def test_line_numbers_count_every_fifth_line_in_the_inside_margin(tmp_path):
                 assert any(abs(own - b) <= 0.2 for b in body_lines), number
                 found.append(int(number))
     assert found == list(range(5, 5 * len(found) + 1, 5)) and len(found) >= 20
+
+
+def test_the_html_edition_finds_every_file_its_stylesheet_links_to(bundled):
+    """The fonts travel with the HTML edition, with their licence: opened from output/, it
+    is set in the edition's own faces, not the browser's fallback."""
+    html = next(bundled.parent.glob("*.html")).read_text(encoding="utf-8")
+    links = set(re.findall(r"url\(([^)]+)\)", html))
+    assert {link.split("/")[0] for link in links} == {"fonts"} and len(links) >= 7
+    for link in links:
+        assert (bundled.parent / link).read_bytes() == (REPO / "src" / "glossator" / "theme" / link).read_bytes()
+    assert "SIL OPEN FONT LICENSE" in (bundled.parent / "fonts" / "OFL.txt").read_text(encoding="utf-8").upper()

@@ -238,7 +238,8 @@ def test_output_folder_linking_out_is_refused(victim):
     assert list(elsewhere.iterdir()) == []
 
 
-@pytest.mark.parametrize("name", ["../escape.pdf", "/tmp/escape.pdf", "a/b.pdf", ".hidden.pdf", "x\x00.pdf", ".."])
+@pytest.mark.parametrize("name", ["../escape.pdf", "/tmp/escape.pdf", "a/b/c.pdf", "a/../../escape.pdf",
+                                  ".hidden.pdf", "a/.hidden.pdf", "x\x00.pdf", ".."])
 def test_write_outputs_refuses_names_that_leave_the_folder(tmp_path, name):
     with pytest.raises(OutputError) as info:
         write_outputs(tmp_path / "out", {"fine.pdf": b"1", name: b"2"})
@@ -341,7 +342,8 @@ def test_hostile_edition_builds_and_calls_no_server(hostile):
 
 def test_slug_cannot_climb_out_and_planted_links_are_replaced(hostile):
     outputs = sorted(p.name for p in (hostile.root / "output").iterdir())
-    assert outputs == ["escaped.html", "escaped.pdf"]
+    assert outputs == ["escaped.html", "escaped.pdf", "fonts"]  # fonts/: the HTML edition's
+    assert (hostile.root / "output" / "fonts").is_dir() and not (hostile.root / "output" / "fonts").is_symlink()
     assert not (hostile.root / "output" / "escaped.pdf").is_symlink()
     assert hostile.victim.read_text(encoding="utf-8") == "untouched"
     assert not any(p.name.startswith("escaped") for p in hostile.tmp.rglob("*") if "output" not in p.parts)

@@ -59,6 +59,35 @@ def test_a_failure_while_staging_replaces_nothing_and_leaves_no_temporary_file(t
     assert contents(tmp_path) == {"a.pdf": b"old pdf", "a.html": b"old html"}
 
 
+def test_a_file_in_a_subfolder_is_written_there_and_a_link_planted_as_the_subfolder_is_replaced(tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "fonts").symlink_to(elsewhere)
+    write.write_outputs(out, {"fonts/a.otf": b"font", "a.html": b"html"})
+    assert not (out / "fonts").is_symlink()
+    assert (out / "fonts" / "a.otf").read_bytes() == b"font"
+    assert list(elsewhere.iterdir()) == []
+
+
+@pytest.mark.parametrize("name", ["../a.pdf", "fonts/../../a.pdf", "a/b/c.otf", ".hidden", "/abs.pdf"])
+def test_a_name_that_would_leave_the_folder_is_refused(tmp_path, name):
+    with pytest.raises(OutputError) as caught:
+        write.write_outputs(tmp_path / "out", {name: b"x"})
+    assert caught.value.findings[0].code == "O103"
+    assert not (tmp_path / "a.pdf").exists()
+
+
+def test_a_file_already_holding_the_same_bytes_is_left_as_it_is(tmp_path):
+    write.write_outputs(tmp_path, {"fonts/a.otf": b"font", "a.pdf": b"one"})
+    before = (tmp_path / "fonts" / "a.otf").stat()
+    write.write_outputs(tmp_path, {"fonts/a.otf": b"font", "a.pdf": b"two"})
+    after = (tmp_path / "fonts" / "a.otf").stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert (tmp_path / "a.pdf").read_bytes() == b"two"
+
+
 # --- whole builds ------------------------------------------------------------------------
 
 def test_a_build_with_a_bad_annotation_leaves_the_outputs_byte_identical(tmp_path):

@@ -221,6 +221,13 @@ class Renderer:
         return Markup(css.replace("</", "<\\/"))
 
 
+def html_assets() -> dict[str, bytes]:
+    """The files the HTML edition's stylesheet links to, by their path beside it: the
+    shipped fonts (url(fonts/...)) and their licence, which must travel with them."""
+    return {f"fonts/{p.name}": p.read_bytes() for p in sorted((THEME / "fonts").iterdir())
+            if p.suffix in (".otf", ".txt")}
+
+
 # --- measuring --------------------------------------------------------------------------
 
 def measure(document, edition: Edition) -> Measured:

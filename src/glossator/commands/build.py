@@ -66,7 +66,7 @@ def build(root: Path, out: Path | None = None, options: Options = Options(), ren
     start = time.perf_counter()
     folder = out or output_folder(root)  # refused before any work if output/ links out of the edition
     checked = checked_edition(root)
-    from ..render import Renderer  # WeasyPrint loads only once the edition is known to be good
+    from ..render import Renderer, html_assets  # WeasyPrint loads only once the edition is known to be good
 
     edition = checked.edition
     geometry = replace(PAPERS[options.paper], duplex=options.duplex)
@@ -74,11 +74,9 @@ def build(root: Path, out: Path | None = None, options: Options = Options(), ren
     with source_date(edition.meta.date):
         rendered = renderer.render(edition, geometry, options)
     slug = edition.meta.slug
-    files = write_outputs(folder, {
-        f"{slug}.pdf": rendered.pdf,
-        f"{slug}.html": rendered.html.encode("utf-8"),
-    })
-    return Built(tuple(files), rendered.pages, time.perf_counter() - start, rendered.layouts, rendered.reused,
+    main = {f"{slug}.pdf": rendered.pdf, f"{slug}.html": rendered.html.encode("utf-8")}
+    files = write_outputs(folder, {**html_assets(), **main})  # one replacement: all or nothing
+    return Built(tuple(path for path in files if path.name in main), rendered.pages, time.perf_counter() - start, rendered.layouts, rendered.reused,
                  checked.warnings + tuple(rendered.warnings))
 
 
