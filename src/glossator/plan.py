@@ -22,6 +22,7 @@ class Plan:
     moved: dict[int, tuple[str, int]] = field(default_factory=dict)  # note -> (host word id, call's page, 1-based)
     line_numbers: dict[str, tuple[int, int]] = field(default_factory=dict)  # word id -> (number, 0-based page)
     footnotes: set[int] = field(default_factory=set)  # notes too tall for the margin, set at the page's foot
+    footnotes_from: dict[int, int] = field(default_factory=dict)  # footnote -> its call's page, if set later
 
     def splits(self, edition: Edition) -> dict[str, bool]:
         """Word ids where a paragraph is split -> whether the same paragraph is split again later."""

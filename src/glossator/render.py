@@ -116,6 +116,11 @@ class Renderer:
                               placement_css=placement_css(edition, expected, placed, geometry, options, plan))
             body, measured = self.reuse.layout("body", self.html(edition, geometry, options, part="body", **final_args),
                                                lambda html: self.measured_layout(html, edition))
+            late = {n: page for n, page in late_footnotes(measured, plan).items() if n not in plan.footnotes_from}
+            if late:  # label them with their call's page; the label makes them taller: measure again
+                plan.footnotes_from.update(late)
+                measured = None
+                continue
             problems = discrepancies(measured, expected, placed, edition)
             if not problems:
                 break
@@ -194,6 +199,7 @@ class Renderer:
                 split_blocks=plan.split_blocks(edition) if with_body else set(),
                 hosted=plan.hosted(), moved=plan.moved, line_numbers=plan.line_numbers,
                 kept_words=plan.kept_words(edition) if with_body else set(), footnotes=plan.footnotes,
+                footnotes_from=plan.footnotes_from,
                 placement_css=placement_css, inline_css=inline_css, term_pages=term_pages,
                 event_pages=event_pages, generator=f"Glossator {__version__}", sheet=sheet, first_page=first_page,
                 timeline=timeline_for(edition, geometry) if part in ("all", "appendices") else None,
@@ -392,6 +398,17 @@ _PLAIN = (False, False, None, False, None, False)
 
 def _style(piece) -> tuple:
     return (piece.em, piece.strong, piece.href, piece.caps, piece.term, piece.first_use)
+
+
+def late_footnotes(final: Measured, plan: Plan) -> dict[int, int]:
+    """Footnotes WeasyPrint set at the foot of a page after their call's (there was no room
+    left on it): note number -> the call's page, 1-based, for a "Note N, from p. M" label."""
+    found = {}
+    for number in plan.footnotes:
+        call, note = final.page_of.get(f"call-{number}"), final.page_of.get(f"note-{number}")
+        if call is not None and note is not None and note > call:
+            found[number] = call + 1
+    return found
 
 
 def footnote_tops(edition: Edition, predicted: Measured, measured: Measured, plan: Plan, bottom: float,
