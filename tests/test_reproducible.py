@@ -34,7 +34,7 @@ def build(edition, out, cwd, **env):
     result = subprocess.run([sys.executable, "-m", "glossator", "build", edition, "--out", out],
                             cwd=cwd, env=environment, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
-    return {p.suffix: p.read_bytes() for p in out.iterdir()}
+    return {p.suffix: p.read_bytes() for p in out.iterdir() if p.is_file()}
 
 
 def test_two_builds_are_byte_identical_and_source_date_epoch_is_honoured(tmp_path):

@@ -17,7 +17,7 @@ def edit_yaml(path, change) -> None:
 
 
 def outputs(folder) -> dict:
-    return {p.suffix: p.read_bytes() for p in folder.iterdir()}
+    return {p.suffix: p.read_bytes() for p in folder.iterdir() if p.is_file()}
 
 
 def test_rebuilds_after_an_edit_reuse_what_it_left_alone_and_equal_a_cold_build(tmp_path):
