@@ -255,12 +255,14 @@ def child_warm(edition: str, runs: str, report: str) -> None:
     import contextlib
     import io
 
+    from glossator.commands import tune_collector
     from glossator.commands.watch import Watcher
     from glossator.model import Options
     from glossator.render import Renderer
 
     root = Path(edition)
     layouts: list[float] = []
+    tune_collector()  # as `glossator watch` does when it starts
 
     class Timed(Renderer):
         def layout(self, html, *args, **kwargs):
