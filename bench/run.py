@@ -262,7 +262,6 @@ def child_warm(edition: str, runs: str, report: str) -> None:
 
     root = Path(edition)
     layouts: list[float] = []
-    tune_collector()  # as `glossator watch` does when it starts
 
     class Timed(Renderer):
         def layout(self, html, *args, **kwargs):
@@ -283,6 +282,7 @@ def child_warm(edition: str, runs: str, report: str) -> None:
             ok = watcher.rebuild(set())  # the first build, not counted
         if not ok:
             raise SystemExit("the first build failed")
+        tune_collector()  # as `glossator watch` does after its first build
         results = []
         for k in range(1, int(runs) + 1):  # odd k adds a sentence to the first note, even k takes it out
             watcher.idle()  # what the watch loop does while the editor types
@@ -410,18 +410,21 @@ class Results:
 
 
 def bench_cold(edition: Path, work: Path, runs: int, results: Results) -> dict:
-    say(f"cold build of the bundled edition, {runs} runs...")
-    builds = [run(glossator("build", edition, "--out", work / f"cold-{i}")) for i in range(runs)]
-    failed = [b for b in builds if b.returncode != 0]
-    if failed:
-        results.row("cold build", "≤ 1.3 × floor", f"FAILED: {last_lines(failed[0].err)}", False)
-        return {}
-    say(f"floor: WeasyPrint alone on the final HTML, {runs} runs...")
+    say(f"cold build of the bundled edition against the floor (WeasyPrint alone on the final HTML), "
+        f"{runs} runs each, taken in turn so that the machine's drift touches both alike...")
     dump = work / "final.json"
     child = run([PYTHON, __file__, "--child", "final-html", edition, dump])
     if child.returncode:
-        raise SystemExit(f"capturing the final HTML failed:\n{child.err}")
-    floors = [run([PYTHON, __file__, "--child", "floor", dump, work / f"floor-{i}.pdf"]) for i in range(runs)]
+        results.row("cold build", "≤ 1.3 × floor", f"FAILED: {last_lines(child.err)}", False)
+        return {}
+    builds, floors = [], []
+    for i in range(runs):
+        builds.append(run(glossator("build", edition, "--out", work / f"cold-{i}")))
+        floors.append(run([PYTHON, __file__, "--child", "floor", dump, work / f"floor-{i}.pdf"]))
+    failed = [b for b in builds + floors if b.returncode != 0]
+    if failed:
+        results.row("cold build", "≤ 1.3 × floor", f"FAILED: {last_lines(failed[0].err)}", False)
+        return {}
     build_s = median(b.seconds for b in builds)
     floor_s = median(f.seconds for f in floors)
     info = builds[0].built

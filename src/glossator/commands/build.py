@@ -35,9 +35,8 @@ def options_from(args) -> Options:
 def run(args) -> int:
     root = edition_root(args.path)
     options = options_from(args)
-    tune_collector()
     out = Path(args.out).resolve() if args.out else None
-    built = build(root, out, options)
+    built = build(root, out, options, own_process=True)
     report(built.warnings)
     for path in built.files:
         print(f"wrote {display(path)}")
@@ -61,12 +60,18 @@ class Built:
         return f"{made}, {self.reused} reused" if self.reused else made
 
 
-def build(root: Path, out: Path | None = None, options: Options = Options(), renderer=None) -> Built:
-    """Check, render and write the edition at root. Raises a GlossatorError on any problem."""
+def build(root: Path, out: Path | None = None, options: Options = Options(), renderer=None,
+          own_process: bool = False) -> Built:
+    """Check, render and write the edition at root. Raises a GlossatorError on any problem.
+    own_process: the build is all this process does (`glossator build`): once WeasyPrint
+    is loaded, the cycle collector is tuned for it."""
     start = time.perf_counter()
     folder = out or output_folder(root)  # refused before any work if output/ links out of the edition
     checked = checked_edition(root)
     from ..render import Renderer, html_assets  # WeasyPrint loads only once the edition is known to be good
+
+    if own_process:
+        tune_collector()
 
     edition = checked.edition
     geometry = replace(PAPERS[options.paper], duplex=options.duplex)

@@ -49,7 +49,6 @@ def run(args) -> int:
     if not (root / "source").is_dir():
         raise UsageError(f"{args.path}: no source/ folder, so not an edition folder. "
                          "Give the folder holding source/ and annotations/, or make one with `glossator new`.")
-    tune_collector()
     preview = Preview.start(args.serve) if args.serve is not None else None
     watcher = Watcher(root, out, options, preview)
     say(f"watching {', '.join(f'{p.name}/' for p in folders)} in {display(root)} (Ctrl-C to stop)")
@@ -61,6 +60,7 @@ def run(args) -> int:
             # The first build runs once the watch is live, so saves made during it are not missed.
             if first:
                 watcher.rebuild(())
+                tune_collector()  # WeasyPrint is loaded now: see commands.tune_collector
                 first = False
             elif changes:
                 watcher.rebuild(changes)
@@ -165,6 +165,7 @@ class Watcher:
 
     def new_renderer(self):
         from ..render import Renderer
+
         return Renderer(self.root)
 
     def reload_styles(self, paths: list[Path]) -> bool:
