@@ -41,7 +41,7 @@ from .timeline import build_timeline
 
 THEME = Path(str(resources.files("glossator") / "theme"))
 TEMPLATES = Path(str(resources.files("glossator") / "templates"))
-MAX_PASSES = 40  # rounds of layout; two are the rule, a third where a prediction was off
+MAX_PASSES = 40  # rounds of placement; one is the rule, a second where a prediction was off
 
 
 @dataclass
@@ -82,8 +82,27 @@ class Renderer:
     # --- the passes ---------------------------------------------------------------
 
     def render(self, edition: Edition, geometry: Geometry, options: Options) -> Rendered:
+        """Lay the body out with its notes placed, then the appendices, which point back at
+        the body's pages; write the PDF."""
+        start, timings = time.perf_counter(), {}
+        self.reuse.counts()
+        body, measured, plan, final_args = self.lay_out_body(edition, geometry, options)
+        document = self.with_appendices(body, edition, geometry, options, final_args)
+        timings["layout"] = time.perf_counter() - start
+        layouts, reused = self.reuse.counts()
+        warnings = short_line_warnings(edition, measured, geometry) + tuple(
+            finding("L101", Where("annotations/notes.yaml"), number=n.number, id=n.id)
+            for n in edition.notes if n.number in plan.footnotes)
+
+        start = time.perf_counter()
+        pdf = self.write_pdf(document)
+        timings["write"] = time.perf_counter() - start
+        page_html = self.html(edition, geometry, options, part="all", inline_css=self.inline_css(), **final_args)
+        return Rendered(pdf, page_html, len(document.pages), layouts, reused, timings, warnings)
+
+    def lay_out_body(self, edition: Edition, geometry: Geometry, options: Options):
         """Measure, place the notes, lay the body out with the notes in place and check that
-        nothing moved; then the appendices, which point back at the body's pages.
+        nothing moved: (the body's layout, its measurement, the plan, the template's arguments).
 
         The lines are measured from a layout of the body whose margin notes are empty, the
         notes' heights from a sheet of notes laid out on their own (reuse.py keeps both, so
@@ -92,9 +111,7 @@ class Renderer:
         next layout is the final one: if it shows the prediction wrong anywhere, the pass
         goes round again from what was really laid out.
         """
-        start, timings = time.perf_counter(), {}
-        self.reuse.counts()
-        plan, measured, heights = Plan(), None, {}
+        plan, measured, heights, problems = Plan(), None, {}, []
         for _ in range(MAX_PASSES):
             if measured is None:
                 measured = self.measure_text(edition, geometry, options, plan)
@@ -104,7 +121,6 @@ class Renderer:
                     plan.footnotes |= too_tall
                     measured = None
                     continue
-                timings.setdefault("first", time.perf_counter() - start)
             decided = decide(edition, geometry, measured, plan, heights)
             if decided is None:  # notes were moved to another page: measure them again
                 measured = None
@@ -123,21 +139,8 @@ class Renderer:
                 continue
             problems = discrepancies(measured, expected, placed, edition)
             if not problems:
-                break
-        else:
-            raise RenderError([finding("R103", None, reason="; ".join(problems) or "too many passes")])
-        document = self.with_appendices(body, edition, geometry, options, final_args)
-        timings["layout"] = time.perf_counter() - start
-        layouts, reused = self.reuse.counts()
-        warnings = short_line_warnings(edition, measured, geometry) + tuple(
-            finding("L101", Where("annotations/notes.yaml"), number=n.number, id=n.id)
-            for n in edition.notes if n.number in plan.footnotes)
-
-        start = time.perf_counter()
-        pdf = self.write_pdf(document)
-        timings["write"] = time.perf_counter() - start
-        page_html = self.html(edition, geometry, options, part="all", inline_css=self.inline_css(), **final_args)
-        return Rendered(pdf, page_html, len(document.pages), layouts, reused, timings, warnings)
+                return body, measured, plan, final_args
+        raise RenderError([finding("R103", None, reason="; ".join(problems) or "too many passes")])
 
     def measure_text(self, edition: Edition, geometry: Geometry, options: Options, plan: Plan) -> Measured:
         """Where every line, call and block of the body lands with the plan's page breaks
