@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 
 from .lines import Line, Measured
 from .model import Edition
+from .plan import word_place
 
 EPSILON = 0.5  # px
 
@@ -58,10 +59,9 @@ class Predictor:
         """The units that start a page: a block's first, or the line a split starts."""
         out = set()
         for ident in forced_ids:
-            if ident.startswith("w"):  # 'w4-120': paragraph p4, split at offset 120
-                number, offset = ident[1:].split("-")
-                line = forced_line(self.starts.get(f"p{number}", []), int(offset))
-                unit = self.index.get((f"p{number}", line))
+            if ident.startswith("w"):  # a word: its paragraph is split there
+                block_id, offset = word_place(ident)
+                unit = self.index.get((block_id, forced_line(self.starts.get(block_id, []), offset)))
             else:
                 unit = self.index.get((ident, None), self.index.get((ident, 0)))
             if unit is not None:

@@ -20,9 +20,9 @@ runs), so `glossator check` stays fast.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
-import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
@@ -51,7 +51,6 @@ class Rendered:
     pages: int
     layouts: int  # WeasyPrint layouts made for this build...
     reused: int  # ...and kept from the build before
-    timings: dict = field(default_factory=dict)
     warnings: tuple = ()
 
 
@@ -84,21 +83,16 @@ class Renderer:
     def render(self, edition: Edition, geometry: Geometry, options: Options) -> Rendered:
         """Lay the body out with its notes placed, then the appendices, which point back at
         the body's pages; write the PDF."""
-        start, timings = time.perf_counter(), {}
         self.reuse.counts()
         body, measured, plan, final_args = self.lay_out_body(edition, geometry, options)
         document = self.with_appendices(body, edition, geometry, options, final_args)
-        timings["layout"] = time.perf_counter() - start
         layouts, reused = self.reuse.counts()
         warnings = short_line_warnings(edition, measured, geometry) + tuple(
             finding("L101", Where("annotations/notes.yaml"), number=n.number, id=n.id)
             for n in edition.notes if n.number in plan.footnotes)
-
-        start = time.perf_counter()
         pdf = self.write_pdf(document)
-        timings["write"] = time.perf_counter() - start
         page_html = self.html(edition, geometry, options, part="all", inline_css=self.inline_css(), **final_args)
-        return Rendered(pdf, page_html, len(document.pages), layouts, reused, timings, warnings)
+        return Rendered(pdf, page_html, len(document.pages), layouts, reused, warnings)
 
     def lay_out_body(self, edition: Edition, geometry: Geometry, options: Options):
         """Measure, place the notes, lay the body out with the notes in place and check that
@@ -230,6 +224,7 @@ class Renderer:
         return Markup(css.replace("</", "<\\/"))
 
 
+@functools.cache  # the package's own files: read once per process, not on every rebuild
 def html_assets() -> dict[str, bytes]:
     """The files the HTML edition's stylesheet links to, by their path beside it: the
     shipped fonts (url(fonts/...)) and their licence, which must travel with them."""
