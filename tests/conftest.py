@@ -81,3 +81,15 @@ def copy_bundled(dest: Path) -> Path:
         if (REPO / name).exists():
             shutil.copytree(REPO / name, dest / name)
     return dest
+
+
+def html_elements(html: str) -> list[tuple[str, dict]]:
+    """Every start tag of an HTML text, in order: (tag, {attribute: value})."""
+    from html.parser import HTMLParser
+
+    found: list[tuple[str, dict]] = []
+    parser = HTMLParser()
+    parser.handle_starttag = lambda tag, attrs: found.append((tag, dict(attrs)))
+    parser.feed(html)
+    parser.close()
+    return found

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import os
 import tempfile
-from html.parser import HTMLParser
 from pathlib import Path
 
 import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from conftest import make_edition
+from conftest import html_elements, make_edition
 from glossator import schema
 from glossator.compose import render_inline, render_markdown, safe_link
 from glossator.errors import CODES, OutputError
@@ -109,21 +108,10 @@ PIECES = st.sampled_from([
 markdown_texts = st.lists(PIECES | words, max_size=25).map("".join)
 
 
-class Tags(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.found: list[tuple[str, dict]] = []
-
-    def handle_starttag(self, tag, attrs):
-        self.found.append((tag, dict(attrs)))
-
-
 @given(text=markdown_texts)
 def test_markdown_yields_only_allowed_tags_and_safe_links(text):
     for html in (render_markdown(text), render_inline(text)):
-        parser = Tags()
-        parser.feed(html)
-        for tag, attrs in parser.found:
+        for tag, attrs in html_elements(html):
             assert tag in ALLOWED_TAGS, (text, html)
             assert set(attrs) <= ALLOWED_TAGS[tag], (text, html)
             if "href" in attrs:

@@ -13,7 +13,6 @@ import subprocess
 import sys
 import threading
 from contextlib import contextmanager
-from html.parser import HTMLParser
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from types import SimpleNamespace
@@ -22,7 +21,7 @@ from urllib.request import urlopen
 
 import pytest
 
-from conftest import make_edition, pdf_pages_text, run_cli
+from conftest import html_elements, make_edition, pdf_pages_text, run_cli
 from glossator.commands.build import build
 from glossator.compose import safe_link
 from glossator.errors import GlossatorError, OutputError
@@ -291,17 +290,6 @@ HOSTILE_CHRONOLOGY = """\
 """
 
 
-class Elements(HTMLParser):
-    """Every element and attribute of an HTML document."""
-
-    def __init__(self):
-        super().__init__()
-        self.tags: list[tuple[str, dict]] = []
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, dict(attrs)))
-
-
 def allowed_resources(root: Path) -> None:
     """What an edition may use: @import of its own CSS, its own image, a data: URL, the theme's fonts."""
     from PIL import Image
@@ -351,18 +339,17 @@ def test_slug_cannot_climb_out_and_planted_links_are_replaced(hostile):
 
 def test_html_edition_has_no_script_and_only_safe_links(hostile):
     html = (hostile.root / "output" / "escaped.html").read_text(encoding="utf-8")
-    parser = Elements()
-    parser.feed(html)
-    tags = {tag for tag, _ in parser.tags}
+    elements = html_elements(html)
+    tags = {tag for tag, _ in elements}
     # The package's templates use none of these; the content tried all of them.
     assert not tags & {"script", "iframe", "object", "embed", "img", "image", "base", "form", "foreignobject"}
-    assert [(t, a) for t, a in parser.tags for name in a if name.startswith("on")] == []
-    assert [(t, a) for t, a in parser.tags if "attachment" in (a.get("rel") or "")] == []
-    hrefs = [a["href"] for _, a in parser.tags if "href" in a]
+    assert [(t, a) for t, a in elements for name in a if name.startswith("on")] == []
+    assert [(t, a) for t, a in elements if "attachment" in (a.get("rel") or "")] == []
+    hrefs = [a["href"] for _, a in elements if "href" in a]
     assert hrefs and all(safe_link(h) for h in hrefs), [h for h in hrefs if not safe_link(h)]
     assert "https://example.org/ok" in hrefs and "https://example.org/baghdad" in hrefs
     # "![x](server)" with images off is a plain link: readers may follow it, nothing fetches it
-    assert not any("127.0.0.1" in (v or "") for _, a in parser.tags for k, v in a.items() if k != "href")
+    assert not any("127.0.0.1" in (v or "") for _, a in elements for k, v in a.items() if k != "href")
 
 
 def test_neutralised_markup_is_shown_as_text(hostile):
