@@ -56,6 +56,14 @@ class Reuse:
         return counts
 
 
+def subsets_with_harfbuzz() -> bool:
+    """True if WeasyPrint subsets fonts with HarfBuzz (libharfbuzz-subset installed), which
+    writes no timestamp; False if it falls back to fontTools (slower, and dated)."""
+    from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
+
+    return bool(harfbuzz_subset) and bool(harfbuzz.hb_version_atleast(4, 1, 0))
+
+
 @contextmanager
 def subsets_kept(store: dict[tuple, bytes]):
     """While the PDF is written, a font subset already made for the same font, glyphs and
