@@ -121,16 +121,18 @@ def near_edge(page, inches=0.25) -> list[Glyph]:
 
 
 def margin_text(pdf_path, paper="letter", duplex=True) -> str:
-    """The text set in the note column of every page, line by line, break hyphens joined."""
+    """The text of every note: set in the note column, or at the foot of the text column
+    (small type below the page's last line of the article); line by line, break hyphens joined."""
     g = PAPERS[paper]
     lines = []
     with pdfplumber.open(pdf_path) as pdf:
         for index, page in enumerate(pdf.pages):
             left, right = text_column(index, paper, duplex)
-            inside = [c for c in glyphs(page) if (c.x0 > right + 2 or c.x1 < left - 2)
+            foot = foot_top(page, index, paper, duplex)
+            inside = [c for c in glyphs(page) if (c.x0 > right + 2 or c.x1 < left - 2 or c.top > foot)
                       and g.top - 1 <= c.top <= g.height - g.bottom and c.size < 8.5]
             page_lines: list[list[Glyph]] = []
-            for c in sorted(inside, key=lambda c: (round(c.bottom), c.x0)):
+            for c in sorted(inside, key=lambda c: (c.x0 > right + 2 or c.x1 < left - 2, round(c.bottom), c.x0)):
                 if page_lines and abs(page_lines[-1][0].bottom - c.bottom) < 2:
                     page_lines[-1].append(c)
                 else:
@@ -143,6 +145,29 @@ def margin_text(pdf_path, paper="letter", duplex=True) -> str:
                 lines.append(text)
     joined = "\n".join(lines).replace(HYPHEN + "\n", "").replace("-\n", "-")
     return re.sub(r"\s+", " ", joined)
+
+
+def foot_top(page, index: int, paper: str, duplex: bool) -> float:
+    """Where a page's foot begins: below the lowest glyph of the article's type in the text column."""
+    left, right = text_column(index, paper, duplex)
+    body = [c.bottom for c in glyphs(page) if left - 1 <= c.x0 and c.x1 <= right + 1 and c.size > 8.5]
+    return max(body, default=PAPERS[paper].top)
+
+
+def placed_notes(page, index: int, paper: str, duplex: bool) -> dict[str, tuple[str, float]]:
+    """Note number -> (where, x) for each note set on a page, read from its bold number:
+    "outside" or "inside" the text column's margins, or "foot" (in the text column, below
+    the page's last line of the article)."""
+    left, right = text_column(index, paper, duplex)
+    foot = foot_top(page, index, paper, duplex)
+    outside_is_right = not duplex or index % 2 == 0
+    found = {}
+    for number, x, top in numbers_at(page, 7.9, "Glossator-Sans-Bold"):
+        if left - 2 <= x <= right + 2:
+            found[number] = ("foot" if top > foot else "in the text", x)
+        else:
+            found[number] = ("outside" if (x > right) == outside_is_right else "inside", x)
+    return found
 
 
 def reading_text(pdf_path, paper="letter", duplex=True) -> str:

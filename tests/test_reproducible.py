@@ -52,7 +52,7 @@ def test_two_builds_are_byte_identical_and_source_date_epoch_is_honoured(tmp_pat
 
     # SOURCE_DATE_EPOCH, when set, dates the font subsets fontTools would otherwise date now.
     # HarfBuzz (libharfbuzz-subset installed) writes no date: the bytes do not change.
-    from glossator.reuse import subsets_with_harfbuzz
+    from glossator.placement.measure import subsets_with_harfbuzz
 
     c = build(first, tmp_path / "out-c", cwd=tmp_path, SOURCE_DATE_EPOCH="1000000000")
     assert (c[".pdf"] == a[".pdf"]) == subsets_with_harfbuzz()

@@ -1,18 +1,22 @@
-"""A stress edition: long notes crowded onto one line, and a note on a page's last line.
+"""Stress editions: long notes crowded onto one line, a note on a page's last line, notes
+crowding the last page, and notes too long for any page.
 
 The same checks as the bundled edition's print tests must hold: nothing overprinted,
-nothing near the edge, every word in order, every note on its call's page — or, where
-a page cannot hold it, at the top of the next page's margin, saying where its call is.
+nothing near the edge, every word in order, every note on its call's page, in the
+outside margin or at the page's foot; a note no page can hold is set after the article,
+whole, with a pointer beside its call.
 """
 from __future__ import annotations
 
+import re
 import textwrap
 
 import pdfplumber
 import pytest
 
 from conftest import make_edition, run_cli
-from pdfcheck import (CALL_SIZE, article_stream, body_stream, margin_text, numbers_at, print_faults,
+from glossator.model import PAPERS
+from pdfcheck import (CALL_SIZE, article_stream, body_stream, margin_text, numbers_at, placed_notes, print_faults,
                       text_column)
 
 WORDS = ("the council met again to weigh the same question of bases and "
@@ -72,30 +76,31 @@ def test_stress_edition_prints_without_collisions_or_lost_words(stress):
     assert body_stream(pdf_path) == article_stream(text)
 
 
-def test_stress_notes_are_on_their_calls_page_or_say_where_it_is(stress):
-    pdf_path, _, count = stress
-    seen = set()
+def notes_by_page(pdf_path) -> list[tuple[set, dict]]:
+    """(calls, placed notes) for each page."""
+    out = []
     with pdfplumber.open(pdf_path) as pdf:
-        pages = []
         for index, page in enumerate(pdf.pages):
             left, right = text_column(index, "letter", True)
             calls = {n for n, x, _ in numbers_at(page, CALL_SIZE, "Glossator-Serif") if left - 1 <= x <= right + 1}
-            notes = {n for n, x, _ in numbers_at(page, 7.9, "Glossator-Sans-Bold") if x < left - 2 or x > right + 2}
-            pages.append((calls, notes, page.extract_text() or ""))
-            seen |= calls
+            out.append((calls, placed_notes(page, index, "letter", True)))
+    return out
+
+
+def test_stress_notes_are_on_their_calls_page_beside_it_or_at_its_foot(stress):
+    pdf_path, _, count = stress
+    seen, foot = set(), 0
+    for index, (calls, notes) in enumerate(notes_by_page(pdf_path)):
+        assert calls == set(notes), f"page {index + 1}: calls {sorted(calls)}, notes {sorted(notes)}"
+        assert all(where in ("outside", "foot") for where, _ in notes.values()), notes
+        foot += sum(where == "foot" for where, _ in notes.values())
+        seen |= calls
     assert len(seen) == count
-    moved = 0
-    for index, (calls, notes, _) in enumerate(pages):
-        for call in calls - notes:
-            following_notes, following_text = pages[index + 1][1], pages[index + 1][2]
-            assert call in following_notes, f"note {call} is neither on page {index + 1} nor the next"
-            assert f"Note {call}, continued from p. {index + 1}" in following_text.replace("\u202f", " ")
-            moved += 1
-    assert moved >= 1  # the crowded line cannot hold six long notes on one page
+    assert foot >= 1  # the crowded line cannot hold six long notes in one margin
     assert "A long note" in margin_text(pdf_path)
 
 
-def test_notes_crowding_the_last_page_ride_beside_the_back_matter(tmp_path):
+def test_notes_crowding_the_last_page_go_to_its_foot(tmp_path):
     text = article(paragraphs=2)
     closing = paragraph(2).split()
     notes = "".join(note(f"e{k}", " ".join(closing[-k:]) + ".") + "  paragraph: 2\n" for k in range(1, 7))
@@ -104,40 +109,51 @@ def test_notes_crowding_the_last_page_ride_beside_the_back_matter(tmp_path):
     assert result.returncode == 0, result.stderr
     pdf_path = next((tmp_path / "out").glob("*.pdf"))
     assert print_faults(pdf_path) == []
-    with pdfplumber.open(pdf_path) as pdf:
-        last = (pdf.pages[-1].extract_text() or "").replace("\u202f", " ")
-    assert "continued from p." in last
+    pages = notes_by_page(pdf_path)
+    for calls, notes in pages:
+        assert calls == set(notes)
+    assert any(where == "foot" for _, notes in pages for where, _ in notes.values())
     assert body_stream(pdf_path) == article_stream(text)
 
 
-def test_a_note_too_tall_for_any_margin_becomes_a_footnote_on_its_calls_page(tmp_path):
+def enormous(words: int) -> str:
+    sentence = "An enormous note that no page can hold, word {} of it."
+    return " ".join(sentence.format(i) for i in range(words // 11 + 1))
+
+
+def giant_edition(tmp_path, words: int):
     text = article(paragraphs=3)
     giant = "- id: giant\n  quote: \"" + " ".join(paragraph(2).split()[:3]) + "\"\n  body: >-\n    " + \
-        ("An enormous note that no margin can hold. " * 95).strip() + "\n"
+        enormous(words) + "\n"
     folder = make_edition(tmp_path / "edition", article=text, notes=giant + note("small", " ".join(paragraph(3).split()[:4])))
     result = run_cli("build", folder, "--out", tmp_path / "out")
     assert result.returncode == 0, result.stderr
-    assert "L101" in result.stderr and "footnote" in result.stderr  # the editor is told
     pdf_path = next((tmp_path / "out").glob("*.pdf"))
-    assert print_faults(pdf_path) == []
+    assert print_faults(pdf_path) == []  # no glyph off the page
     assert body_stream(pdf_path) == article_stream(text)
+    g = PAPERS["letter"]
     with pdfplumber.open(pdf_path) as pdf:
-        for index, page in enumerate(pdf.pages):
-            left, right = text_column(index, "letter", True)
-            calls = {n for n, x, _ in numbers_at(page, CALL_SIZE, "Glossator-Serif") if left - 1 <= x <= right + 1}
-            if "1" in calls:
-                # set in the text column at the foot of its call's page, or of the next
-                # when the call's page has no room left for it
-                here, after = (foot_text(p, i) for i, p in list(enumerate(pdf.pages))[index:index + 2])
-                assert "An enormous note that no margin can hold" in here + " " + after
-                if "An enormous note" not in here:  # set a page later: it says whose it is
-                    following = pdf.pages[index + 1].extract_text() or ""
-                    assert f"Note 1, from p. {index + 1}" in following.replace("\u202f", " ")
-                break
-        else:
-            raise AssertionError("call 1 not found")
+        texts = [(p.extract_text() or "").replace("\u202f", " ") for p in pdf.pages]
+        areas = [p.crop((0, g.top - 1, p.width, p.height - g.bottom + 1)).extract_text() or "" for p in pdf.pages]
+    whole = re.sub(r"\s+", " ", " ".join(areas).replace("\u2010\n", "").replace("-\n", "-"))
+    assert re.sub(r"\s+", " ", enormous(words)) in whole  # every word, in order
+    return result, pdf_path, texts
 
 
-def foot_text(page, index) -> str:
-    left, right = text_column(index, "letter", True)
-    return (page.crop((left - 1, page.height / 2, right + 1, page.height)).extract_text() or "").replace("\n", " ")
+def test_a_900_word_note_is_set_whole_at_the_foot_of_its_calls_page(tmp_path):
+    result, pdf_path, texts = giant_edition(tmp_path, 900)
+    assert "L101" not in result.stderr
+    pages = notes_by_page(pdf_path)
+    page = next(i for i, (calls, _) in enumerate(pages) if "1" in calls)
+    assert pages[page][1]["1"][0] == "foot"
+    assert "word 81 of it." in re.sub(r"\s+", " ", texts[page])  # its last sentence, on the same page
+
+
+@pytest.mark.parametrize("words", [1500, 6000])
+def test_a_note_too_long_for_any_page_is_set_whole_after_the_article_with_a_pointer(tmp_path, words):
+    result, pdf_path, texts = giant_edition(tmp_path, words)
+    assert "L101" in result.stderr and "too long for a page" in result.stderr  # the editor is told
+    start = next(i for i, t in enumerate(texts) if "Long notes" in t)
+    call_page = next(i for i, t in enumerate(texts) if "see the long notes, p." in t)
+    assert f"see the long notes, p. {start + 1}." in re.sub(r"\s+", " ", texts[call_page])
+    assert call_page < start

@@ -121,7 +121,8 @@ CODES: dict[str, Code] = {
                  "Swap the two dates, or correct one."),
     "C103": Code(ERROR, "chronology: event {date} repeats the event at line {first}",
                  "Delete one of the two."),
-    "L101": Code(WARNING, "note {number} ('{id}') is taller than a page's note column: it is set as a footnote",
+    "L101": Code(WARNING, "note {number} ('{id}') is too long for a page: it is set after the article, under "
+                 "'Long notes', and a pointer beside its line gives the page",
                  "Shorten the note, or split it into two, to keep it beside the text."),
     "L102": Code(ERROR, "page {page}: notes do not fit beside the text even after moving text to the next page",
                  "Shorten the notes on page {page}, or anchor some of them further on."),

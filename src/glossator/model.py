@@ -299,6 +299,15 @@ class Geometry:
     notes: float
     note_gap: float = 7.0  # least space between two notes, vertically
     duplex: bool = True
+    leading: float = 14.0  # the article's line height: its baseline grid
+    # Above the foot's first note: the space over the rule, the rule and the space under it
+    # (the stylesheet draws the rule this far above the note: --foot-rule).
+    foot_rule: float = 12.0
+    # How far the inside-margin numbers stand from the text (paragraph numbers, further
+    # out when line numbers stand between them and the text; line numbers).
+    pnum_gap: float = 8.0
+    pnum_gap_with_lines: float = 22.0
+    lnum_gap: float = 6.0
 
     @property
     def outside(self) -> float:

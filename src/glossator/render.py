@@ -30,12 +30,13 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
-from . import __version__, layout
-from .lines import Measured, paragraph_lines, short_lines
-from .paginate import Predictor
+from . import __version__, ids
 from .errors import RenderError, finding
 from .model import PX_PER_PT, Edition, Geometry, Options, Where
-from .plan import BACK_MATTER, Plan, choose_break, move_notes, number_lines, placement_css, word_place
+from .placement.engine import discrepancies, note_area, page_refs, place, too_long
+from .placement.measure import measure, short_lines, subsets_kept
+from .placement.model import Measured
+from .placement.plan import Plan, placement_css
 from .reuse import Reuse
 from .timeline import build_timeline
 
@@ -82,16 +83,18 @@ class Renderer:
 
     def render(self, edition: Edition, geometry: Geometry, options: Options) -> Rendered:
         """Lay the body out with its notes placed, then the appendices, which point back at
-        the body's pages; write the PDF."""
+        the body's pages; write the PDF. The HTML edition is made from the edition alone:
+        the print plan (page breaks, notes at the foot) is the PDF's."""
         self.reuse.counts()
         body, measured, plan, final_args = self.lay_out_body(edition, geometry, options)
         document = self.with_appendices(body, edition, geometry, options, final_args)
         layouts, reused = self.reuse.counts()
         warnings = short_line_warnings(edition, measured, geometry) + tuple(
             finding("L101", Where("annotations/notes.yaml"), number=n.number, id=n.id)
-            for n in edition.notes if n.number in plan.footnotes)
+            for n in edition.notes if n.number in plan.long)
         pdf = self.write_pdf(document)
-        page_html = self.html(edition, geometry, options, part="all", inline_css=self.inline_css(), **final_args)
+        page_html = self.html(edition, geometry, options, part="all", inline_css=self.inline_css(),
+                              refs=final_args["refs"])
         return Rendered(pdf, page_html, len(document.pages), layouts, reused, warnings)
 
     def lay_out_body(self, edition: Edition, geometry: Geometry, options: Options):
@@ -100,40 +103,37 @@ class Renderer:
 
         The lines are measured from a layout of the body whose margin notes are empty, the
         notes' heights from a sheet of notes laid out on their own (reuse.py keeps both, so
-        an edit to one note re-measures only that note). The placement pass decides every
-        page break from the measurement, predicting the pagination (paginate.py), and the
-        next layout is the final one: if it shows the prediction wrong anywhere, the pass
-        goes round again from what was really laid out.
+        an edit to one note re-measures only that note). The placement engine decides every
+        page break and every note's place for the whole article at once (placement/), and
+        the next layout is the final one: if it shows the prediction wrong anywhere, the
+        pass goes round again from what was really laid out.
         """
-        plan, measured, heights, problems = Plan(), None, {}, []
+        plan, measured, problems = Plan(), None, []
+        heights, long = {}, frozenset()
         for _ in range(MAX_PASSES):
             if measured is None:
                 measured = self.measure_text(edition, geometry, options, plan)
-                heights = self.measure_notes(edition, geometry, options, plan)
-                too_tall = too_tall_notes(heights, geometry)
-                if too_tall:  # taller than a page's note column: set them as footnotes
-                    plan.footnotes |= too_tall
-                    measured = None
+            if not heights:
+                heights = self.measure_notes(edition, geometry, options, long)
+                if not long and too_long(heights, note_area(geometry)):
+                    long = too_long(heights, note_area(geometry))
+                    heights, measured = {}, None  # their pointers are measured, and the text with them
                     continue
-            decided = decide(edition, geometry, measured, plan, heights)
-            if decided is None:  # notes were moved to another page: measure them again
-                measured = None
+            try:
+                plan, expected = place(edition, geometry, options, measured, heights, long)
+            except ValueError as exc:
+                raise RenderError([finding("L102", Where("annotations/notes.yaml"), page=1)]) from exc
+            if plan.long != long:  # a note no page could hold goes after the article: measure its pointer
+                long, heights, measured = plan.long, {}, None
                 continue
-            expected, placed = decided
-            if options.line_numbers:
-                plan.line_numbers = number_lines(edition, expected)
             final_args = dict(plan=plan, refs=page_refs(edition, expected),
-                              placement_css=placement_css(edition, expected, placed, geometry, options, plan))
-            body, measured = self.reuse.layout("body", self.html(edition, geometry, options, part="body", **final_args),
-                                               lambda html: self.measured_layout(html, edition))
-            late = {n: page for n, page in late_footnotes(measured, plan).items() if n not in plan.footnotes_from}
-            if late:  # label them with their call's page; the label makes them taller: measure again
-                plan.footnotes_from.update(late)
-                measured = None
-                continue
-            problems = discrepancies(measured, expected, placed, edition)
+                              placement_css=placement_css(edition, expected, plan, geometry, options))
+            body, final = self.reuse.layout("body", self.html(edition, geometry, options, part="body", **final_args),
+                                            lambda html: self.measured_layout(html, edition))
+            problems = discrepancies(final, expected, plan, edition)
             if not problems:
-                return body, measured, plan, final_args
+                return body, final, plan, final_args
+            measured = final
         raise RenderError([finding("R103", None, reason="; ".join(problems) or "too many passes")])
 
     def measure_text(self, edition: Edition, geometry: Geometry, options: Options, plan: Plan) -> Measured:
@@ -142,21 +142,25 @@ class Renderer:
         html = self.html(edition, geometry, options, part="text", plan=plan)
         return self.reuse.layout("text", html, lambda html: measure(self.layout(html), edition))
 
-    def measure_notes(self, edition: Edition, geometry: Geometry, options: Options, plan: Plan) -> dict[int, float]:
-        """Each margin note's height, in px, as it will be set (in its block's kind of element,
-        headed "continued from" if it moved); footnotes are left out."""
-        entries = {n.number: (n, plan.moved[n.number][1] if n.number in plan.moved else None,
-                              sheet_container(edition, n, plan))
-                   for n in edition.notes if n.number not in plan.footnotes}
-        sheets = {number: self.html(edition, geometry, options, part="notes", sheet=[entry])
-                  for number, entry in entries.items()}
+    def measure_notes(self, edition: Edition, geometry: Geometry, options: Options,
+                      long: frozenset[int]) -> dict[int, tuple[float, float]]:
+        """Each note's height, px, in the margin and at the foot, as it will be set (in its
+        block's kind of element); for a note too long for any page, its pointer's."""
+        entries = {(n.number, where): (n, where, edition.blocks[n.block].kind)
+                   for n in edition.notes
+                   for where in (("pointer",) if n.number in long else ("margin", "foot"))}
+        sheets = {key: self.html(edition, geometry, options, part="notes", sheet=[entry])
+                  for key, entry in entries.items()}
 
-        def measure_sheet(numbers: list[int]) -> dict[int, float]:
-            html = self.html(edition, geometry, options, part="notes", sheet=[entries[n] for n in numbers])
+        def measure_sheet(keys: list) -> dict:
+            html = self.html(edition, geometry, options, part="notes", sheet=[entries[k] for k in keys])
             anchors = self.layout(html).pages[0].anchors
-            return {n: anchors[f"note-{n}"][3] - anchors[f"note-{n}"][1] for n in numbers}
+            return {k: anchors[ids.sheet(*k)][3] - anchors[ids.sheet(*k)][1] for k in keys}
 
-        return self.reuse.note_heights(sheets, measure_sheet)
+        measured = self.reuse.note_heights(sheets, measure_sheet)
+        return {n.number: ((measured[(n.number, "pointer")],) * 2 if n.number in long
+                           else (measured[(n.number, "margin")], measured[(n.number, "foot")]))
+                for n in edition.notes}
 
     def measured_layout(self, html: str, edition: Edition):
         document = self.layout(html)
@@ -173,8 +177,6 @@ class Renderer:
         return body.copy(body.pages + appendices.pages)
 
     def write_pdf(self, document) -> bytes:
-        from .reuse import subsets_kept
-
         try:
             with subsets_kept(self.reuse.subsets):
                 pdf = document.write_pdf()
@@ -187,16 +189,15 @@ class Renderer:
              sheet=(), first_page=1):
         plan = plan or Plan()
         term_pages, event_pages = refs or ({}, {})
-        with_body = part in ("all", "body", "text")
+        with_body = part in ("body", "text")  # the print plan's parts ("all" is the web edition)
         try:
             template = self.env.get_template("edition.html.j2")
             return template.render(
-                edition=edition, geometry=geometry, options=options, part=part, breaks=plan.breaks,
+                edition=edition, geometry=geometry, options=options, part=part, ids=ids, breaks=plan.breaks,
                 splits=plan.splits(edition) if with_body else {},
                 split_blocks=plan.split_blocks(edition) if with_body else set(),
-                hosted=plan.hosted(), moved=plan.moved, line_numbers=plan.line_numbers,
-                kept_words=plan.kept_words(edition) if with_body else set(), footnotes=plan.footnotes,
-                footnotes_from=plan.footnotes_from,
+                line_numbers=plan.numbered_lines(), kept_words=plan.kept_words(edition) if with_body else set(),
+                foot=plan.foot, foot_first=plan.foot_first, long=plan.long,
                 placement_css=placement_css, inline_css=inline_css, term_pages=term_pages,
                 event_pages=event_pages, generator=f"Glossator {__version__}", sheet=sheet, first_page=first_page,
                 timeline=timeline_for(edition, geometry) if part in ("all", "appendices") else None,
@@ -232,33 +233,7 @@ def html_assets() -> dict[str, bytes]:
             if p.suffix in (".otf", ".txt")}
 
 
-# --- measuring --------------------------------------------------------------------------
-
-def measure(document, edition: Edition) -> Measured:
-    page_of, boxes = {}, {}
-    for index, page in enumerate(document.pages):
-        for name, box in page.anchors.items():
-            if name not in page_of:
-                page_of[name], boxes[name] = index, box
-    missing = [f"call-{n.number}" for n in edition.notes if f"call-{n.number}" not in page_of]
-    if missing:
-        raise RenderError([finding("R103", None, reason=f"calls not laid out: {', '.join(missing)}")])
-    return Measured(page_of, boxes, len(document.pages), paragraph_lines(document, paragraph_parts(edition)))
-
-
-def paragraph_parts(edition: Edition) -> dict:
-    """Element id -> (paragraph id, paragraph text), for each paragraph and each part it may be split into."""
-    parts = {}
-    for block in edition.blocks:
-        if block.kind != "paragraph":
-            continue
-        text = "".join(p.text for p in block.pieces if p.kind == "text")
-        parts[block.id] = (block.id, text)
-        for piece in block.pieces:
-            if piece.kind == "word":
-                parts[f"{piece.target}-cont"] = (block.id, text)
-    return parts
-
+# --- measuring ---------------------------------------------------------------------------
 
 def timeline_for(edition: Edition, geometry: Geometry):
     """The chronology drawn to scale across the appendix page's full width."""
@@ -274,97 +249,6 @@ def short_line_warnings(edition: Edition, measured: Measured, geometry: Geometry
             found.append(finding("L103", Where("source/article.md"), paragraph=block.number, page=line.page + 1,
                                  start=" ".join(text[line.start:].split()[:3])))
     return tuple(found)
-
-
-def too_tall_notes(heights: dict[int, float], geometry: Geometry) -> set[int]:
-    """The notes too tall for a page's note column, which can never be placed whole beside the text."""
-    limit = geometry.area_height * PX_PER_PT - 2.0
-    return {number for number, height in heights.items() if height >= limit}
-
-
-def sheet_container(edition: Edition, note, plan: Plan) -> str:
-    """The kind of element a note sits in where it is set (its styles may reach the note):
-    its call's block, or for a note moved to another page, the block hosting it there."""
-    if note.number not in plan.moved:
-        return edition.blocks[note.block].kind
-    host = plan.moved[note.number][0]
-    if host == BACK_MATTER:
-        return "back-matter"
-    block_id = word_place(host)[0]
-    return next(b.kind for b in edition.blocks if b.id == block_id)
-
-
-def decide(edition: Edition, geometry: Geometry, measured: Measured, plan: Plan, heights: dict):
-    """(expected measurement, placements) once every page holds its notes, deciding the page
-    breaks on predicted pagination; None if notes had to move to another page (they must
-    be measured again) or a prediction needs checking for real. Raises L102 if a page's
-    notes can go nowhere."""
-    area, gap = note_area(geometry), geometry.note_gap * PX_PER_PT
-    predicted, predictor = measured, None
-    for _ in range(len(edition.notes) + MAX_PASSES):  # a break for each note at most, and some to spare
-        placed, overflows = layout.place(wanted_notes(edition, predicted, plan, geometry, heights), *area, gap,
-                                         footnote_tops(edition, predicted, measured, plan, area[1], gap))
-        if not overflows:
-            return predicted, placed
-        new_break = choose_break(overflows[0], edition, predicted, plan.breaks)
-        if new_break is None:
-            break
-        plan.breaks.append(new_break)
-        predictor = predictor or Predictor(edition, measured, area)
-        predicted = predictor.predict(plan.breaks)
-    if predicted is not measured:
-        return None  # a predicted page that breaks cannot mend: see it laid out for real
-    if move_notes(overflows[0], edition, measured, plan):
-        return None
-    raise RenderError([finding("L102", Where("annotations/notes.yaml"), page=overflows[0].page + 1)])
-
-
-def wanted_notes(edition: Edition, measured: Measured, plan: Plan, geometry: Geometry,
-                 heights: dict[int, float]) -> list[layout.Wanted]:
-    """Each note's page and the top it wants: level with its call's line, or, for a note
-    moved to the next page, the top of the page where it rides."""
-    wanted = []
-    for note in edition.notes:
-        if note.number in plan.footnotes:
-            continue
-        if note.number in plan.moved:
-            host = plan.moved[note.number][0]
-            page = measured.page_of[host] if host == BACK_MATTER else page_at(measured, *word_place(host)) - 1
-            top = geometry.top * PX_PER_PT
-        else:
-            page = measured.page_of[f"line-{note.number}"]
-            top = measured.boxes[f"line-{note.number}"][1]
-        wanted.append(layout.Wanted(note.number, page, top, heights[note.number], note.block,
-                                    note.number in plan.moved))
-    return wanted
-
-
-def note_area(geometry: Geometry) -> tuple[float, float]:
-    """Top and bottom of the page area, in px: the note column's vertical extent."""
-    # A hair above the bottom: WeasyPrint splits an absolute box whose bottom passes the
-    # page area's edge by a rounding error, carrying its last line to the next page.
-    return geometry.top * PX_PER_PT, (geometry.height - geometry.bottom) * PX_PER_PT - 1.0
-
-
-def page_at(measured: Measured, block_id: str, offset: int) -> int | None:
-    """The 1-based page on which the character at `offset` of paragraph `block_id` was laid out."""
-    lines = measured.lines.get(block_id, [])
-    line = next((line for line in reversed(lines) if line.start <= offset), None)
-    return line.page + 1 if line else None
-
-
-def page_refs(edition: Edition, measured: Measured) -> tuple[dict, dict]:
-    """term id -> [(page, paragraph id)], each page once, in order; event id -> page."""
-    terms = {}
-    for term in edition.glossary:
-        seen = {}
-        for block_id, offset in term.occurrences:
-            page = page_at(measured, block_id, offset)
-            if page is not None:
-                seen.setdefault(page, block_id)
-        terms[term.id] = sorted(seen.items())
-    events = {e.id: page_at(measured, *e.place) for e in edition.chronology if e.place}
-    return terms, {k: v for k, v in events.items() if v is not None}
 
 
 def coalesce(pieces, kept_words) -> list:
@@ -396,51 +280,6 @@ _PLAIN = (False, False, None, False, None, False)
 
 def _style(piece) -> tuple:
     return (piece.em, piece.strong, piece.href, piece.caps, piece.term, piece.first_use)
-
-
-def late_footnotes(final: Measured, plan: Plan) -> dict[int, int]:
-    """Footnotes WeasyPrint set at the foot of a page after their call's (there was no room
-    left on it): note number -> the call's page, 1-based, for a "Note N, from p. M" label."""
-    found = {}
-    for number in plan.footnotes:
-        call, note = final.page_of.get(f"call-{number}"), final.page_of.get(f"note-{number}")
-        if call is not None and note is not None and note > call:
-            found[number] = call + 1
-    return found
-
-
-def footnote_tops(edition: Edition, predicted: Measured, measured: Measured, plan: Plan, bottom: float,
-                  gap: float) -> dict[int, float]:
-    """page -> how low margin notes may reach on a page whose foot holds footnotes."""
-    tops: dict[int, float] = {}
-    for number in plan.footnotes:
-        box = measured.boxes.get(f"note-{number}")
-        page = predicted.page_of.get(f"call-{number}")
-        if box is not None and page is not None:
-            rule = 4.0 * PX_PER_PT + 8.0  # the footnote area's rule, padding and the note's margin
-            tops[page] = min(tops.get(page, bottom), bottom - (box[3] - box[1]) - rule - gap)
-    return tops
-
-
-def discrepancies(final: Measured, expected: Measured, placed: dict, edition: Edition) -> list[str]:
-    """Where the layout differs from what the notes were placed for (empty: nothing moved)."""
-    found = []
-    for note in edition.notes:
-        if note.number not in placed:  # a footnote: on its call's page, or the next if no room
-            call_page = final.page_of.get(f"call-{note.number}")
-            if final.page_of.get(f"note-{note.number}") not in (call_page, (call_page or 0) + 1):
-                found.append(f"footnote {note.number} is far from its call")
-            continue
-        line, box, spot = f"line-{note.number}", final.boxes.get(f"note-{note.number}"), placed[note.number]
-        if final.page_of.get(line) != expected.page_of[line] or abs(final.boxes[line][1] - expected.boxes[line][1]) > 0.5:
-            found.append(f"the call of note {note.number} moved")
-        elif final.page_of.get(f"note-{note.number}") != spot.page or box is None or abs(box[1] - spot.top) > 0.5:
-            found.append(f"note {note.number} is not where it was placed")
-        elif abs((box[3] - box[1]) - spot.height) > 0.5:
-            found.append(f"note {note.number} was cut at the foot of its page")
-    if page_refs(edition, final) != page_refs(edition, expected):
-        found.append("a glossary or chronology page reference changed")
-    return found
 
 
 # --- resources ----------------------------------------------------------------------------------

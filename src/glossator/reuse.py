@@ -12,9 +12,6 @@ long a watch runs.
 """
 from __future__ import annotations
 
-import hashlib
-import os
-from contextlib import contextmanager
 from typing import Callable
 
 
@@ -54,41 +51,3 @@ class Reuse:
         counts = self.made, self.kept
         self.made = self.kept = 0
         return counts
-
-
-def subsets_with_harfbuzz() -> bool:
-    """True if WeasyPrint subsets fonts with HarfBuzz (libharfbuzz-subset installed), which
-    writes no timestamp; False if it falls back to fontTools (slower, and dated)."""
-    from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
-
-    return bool(harfbuzz_subset) and bool(harfbuzz.hb_version_atleast(4, 1, 0))
-
-
-@contextmanager
-def subsets_kept(store: dict[tuple, bytes]):
-    """While the PDF is written, a font subset already made for the same font, glyphs and
-    options is taken from `store` instead of being made again: fontTools takes most
-    of a PDF's writing time, and an edit rarely changes which glyphs a font needs."""
-    from weasyprint.pdf.fonts import Font
-
-    original = Font.subset
-    used: dict[tuple, bytes] = {}
-
-    def subset(font, to_unicode, hinting):
-        if not to_unicode:
-            return
-        key = (hashlib.sha256(font.file_content).hexdigest(), font.index, tuple(sorted(to_unicode)), bool(hinting),
-               tuple(sorted(font.missing)), os.environ.get("SOURCE_DATE_EPOCH"))
-        if key in store:
-            font.file_content = store[key]
-        else:
-            original(font, to_unicode, hinting)
-        used[key] = font.file_content
-
-    Font.subset = subset
-    try:
-        yield
-    finally:
-        Font.subset = original
-        store.clear()
-        store.update(used)

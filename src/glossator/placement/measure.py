@@ -1,4 +1,13 @@
-"""Read the laid-out lines of each paragraph back from WeasyPrint's page boxes.
+"""The WeasyPrint adapter: every use of WeasyPrint's internals is in this module.
+
+- measure(): what a layout tells the placement engine (page.anchors, and the lines).
+- The lines of each paragraph, read back from WeasyPrint's page boxes (below).
+- subsets_kept(): font subsets kept between builds, by hooking Font.subset.
+- subsets_with_harfbuzz(): which subsetter WeasyPrint uses.
+
+tests/test_placement_measure.py fails loudly if these internals change shape.
+
+Reading the lines:
 
 The placement pass needs to know where each line of the article starts (its
 page, its top, and the character offset in Block.text of its first word) to
@@ -13,29 +22,42 @@ so hyphenation and collapsed spaces cannot throw the offsets off.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import os
+from contextlib import contextmanager
+
+from .. import ids
+from ..errors import RenderError, finding
+from .model import Line, Measured
 
 SKIPPED = {"note", "note-line", "call", "pnum", "lnum"}  # classes whose text is not the article's
 
 
-@dataclass(frozen=True)
-class Measured:
-    """What one layout pass tells: where things landed, by element id, and the lines."""
-    page_of: dict  # element id -> 0-based page index (first page it appears on)
-    boxes: dict  # element id -> (x1, y1, x2, y2) in px, on that page
-    page_count: int
-    lines: dict  # paragraph id -> [Line]
+def measure(document, edition) -> Measured:
+    """Where everything with an id landed (its first page), and every paragraph's lines."""
+    page_of, boxes = {}, {}
+    for index, page in enumerate(document.pages):
+        for name, box in page.anchors.items():
+            if name not in page_of:
+                page_of[name], boxes[name] = index, box
+    missing = [ids.call(n.number) for n in edition.notes if ids.call(n.number) not in page_of]
+    if missing:
+        raise RenderError([finding("R103", None, reason=f"calls not laid out: {', '.join(missing)}")])
+    return Measured(page_of, boxes, len(document.pages), paragraph_lines(document, paragraph_parts(edition)))
 
 
-@dataclass(frozen=True)
-class Line:
-    page: int  # 0-based page index
-    top: float  # px, page-relative
-    bottom: float
-    start: int  # offset in Block.text of the line's first character
-    clean: bool  # the line starts a word (not the rest of a hyphenated one)
-    left: float  # x of the line's first glyph
-    width: float  # of the line's content, px
+def paragraph_parts(edition) -> dict:
+    """Element id -> (paragraph id, paragraph text), for each paragraph and each part it may be split into."""
+    parts = {}
+    for block in edition.blocks:
+        if block.kind != "paragraph":
+            continue
+        text = "".join(p.text for p in block.pieces if p.kind == "text")
+        parts[block.id] = (block.id, text)
+        for piece in block.pieces:
+            if piece.kind == "word":
+                parts[ids.part(piece.target)] = (block.id, text)
+    return parts
 
 
 def paragraph_lines(document, blocks_by_id: dict) -> dict[str, list[Line]]:
@@ -123,3 +145,43 @@ def _element_id(box):
 
 def _is_block(box) -> bool:
     return type(box).__name__ in ("BlockBox",)
+
+
+# --- font subsets ---------------------------------------------------------------------
+
+def subsets_with_harfbuzz() -> bool:
+    """True if WeasyPrint subsets fonts with HarfBuzz (libharfbuzz-subset installed), which
+    writes no timestamp; False if it falls back to fontTools (slower, and dated)."""
+    from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
+
+    return bool(harfbuzz_subset) and bool(harfbuzz.hb_version_atleast(4, 1, 0))
+
+
+@contextmanager
+def subsets_kept(store: dict[tuple, bytes]):
+    """While the PDF is written, a font subset already made for the same font, glyphs and
+    options is taken from `store` instead of being made again: fontTools takes most
+    of a PDF's writing time, and an edit rarely changes which glyphs a font needs."""
+    from weasyprint.pdf.fonts import Font
+
+    original = Font.subset
+    used: dict[tuple, bytes] = {}
+
+    def subset(font, to_unicode, hinting):
+        if not to_unicode:
+            return
+        key = (hashlib.sha256(font.file_content).hexdigest(), font.index, tuple(sorted(to_unicode)), bool(hinting),
+               tuple(sorted(font.missing)), os.environ.get("SOURCE_DATE_EPOCH"))
+        if key in store:
+            font.file_content = store[key]
+        else:
+            original(font, to_unicode, hinting)
+        used[key] = font.file_content
+
+    Font.subset = subset
+    try:
+        yield
+    finally:
+        Font.subset = original
+        store.clear()
+        store.update(used)

@@ -1,5 +1,5 @@
 """Predicted pagination: units poured onto pages (no rendering)."""
-from glossator.paginate import Unit, forced_line, pour
+from glossator.placement.paginate import Unit, forced_line, pour
 
 TOP, BOTTOM = 0.0, 100.0
 

@@ -18,9 +18,9 @@ import bisect
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from .lines import Line, Measured
-from .model import Edition
-from .plan import word_place
+from .. import ids
+from ..model import Edition
+from .model import Line, Measured
 
 EPSILON = 0.5  # px
 
@@ -34,6 +34,7 @@ class Unit:
     height: float
     gap: float  # space above it when it follows another unit on its page
     part_start: bool  # first line of a paragraph, or a whole block (a forced break starts a part too)
+    clean: bool = True  # the unit begins a word (not the rest of one hyphenated across lines)
 
 
 class Predictor:
@@ -59,8 +60,8 @@ class Predictor:
         """The units that start a page: a block's first, or the line a split starts."""
         out = set()
         for ident in forced_ids:
-            if ident.startswith("w"):  # a word: its paragraph is split there
-                block_id, offset = word_place(ident)
+            if ids.is_word(ident):  # a word: its paragraph is split there
+                block_id, offset = ids.word_place(ident)
                 unit = self.index.get((block_id, forced_line(self.starts.get(block_id, []), offset)))
             else:
                 unit = self.index.get((ident, None), self.index.get((ident, 0)))
@@ -80,12 +81,11 @@ def units_of(edition: Edition, measured: Measured) -> list[Unit]:
     """The article's flow as measured, in reading order: each paragraph line, and each other
     block whole."""
     units: list[Unit] = []
-    ids = ["title-block", *(b.id for b in edition.blocks), "about"]
-    for ident in ids:
+    for ident in (ids.TITLE_BLOCK, *(b.id for b in edition.blocks), ids.BACK_MATTER):
         lines = measured.lines.get(ident)
         if lines:
             for i, line in enumerate(lines):
-                units.append(Unit(ident, i, line.page, line.top, line.bottom - line.top, 0.0, i == 0))
+                units.append(Unit(ident, i, line.page, line.top, line.bottom - line.top, 0.0, i == 0, line.clean))
         elif ident in measured.boxes:
             x1, y1, x2, y2 = measured.boxes[ident]
             units.append(Unit(ident, None, measured.page_of[ident], y1, y2 - y1, 0.0, True))
@@ -212,11 +212,11 @@ def carriers(edition: Edition, measured: Measured) -> dict[str, tuple[str, int |
         if not lines:
             out[block.id] = (block.id, None)
             continue
-        out[block.id] = out[f"pnum-{block.number}"] = (block.id, 0)
+        out[block.id] = out[ids.paragraph_number(block.number)] = (block.id, 0)
         for piece in block.pieces:
-            if piece.kind == "call" and f"call-{piece.number}" in measured.boxes:
-                index = line_holding(lines, measured, f"call-{piece.number}")
-                out[f"call-{piece.number}"] = out[f"line-{piece.number}"] = (block.id, index)
+            call = ids.call(piece.number) if piece.kind == "call" else None
+            if call in measured.boxes:
+                out[call] = out[ids.line(piece.number)] = (block.id, line_holding(lines, measured, call))
     return {k: v for k, v in out.items() if k in measured.boxes}
 
 

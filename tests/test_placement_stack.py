@@ -1,5 +1,5 @@
 """The placement arithmetic, on made-up measurements (no rendering)."""
-from glossator.layout import Wanted, place, stack
+from glossator.placement.stack import Wanted, place, stack
 
 TOP, BOTTOM, GAP = 100.0, 1000.0, 10.0
 
