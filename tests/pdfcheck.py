@@ -129,10 +129,12 @@ def margin_text(pdf_path, paper="letter", duplex=True) -> str:
         for index, page in enumerate(pdf.pages):
             left, right = text_column(index, paper, duplex)
             foot = foot_top(page, index, paper, duplex)
-            inside = [c for c in glyphs(page) if (c.x0 > right + 2 or c.x1 < left - 2 or c.top > foot)
+            outside = (lambda c: c.x0 > right + 2) if not duplex or index % 2 == 0 else (lambda c: c.x1 < left - 2)
+            in_foot = lambda c: left - 1 <= c.x0 and c.x1 <= right + 1 and c.top > foot
+            inside = [c for c in glyphs(page) if (outside(c) or in_foot(c))
                       and g.top - 1 <= c.top <= g.height - g.bottom and c.size < 8.5]
             page_lines: list[list[Glyph]] = []
-            for c in sorted(inside, key=lambda c: (c.x0 > right + 2 or c.x1 < left - 2, round(c.bottom), c.x0)):
+            for c in sorted(inside, key=lambda c: (outside(c), round(c.bottom), c.x0)):
                 if page_lines and abs(page_lines[-1][0].bottom - c.bottom) < 2:
                     page_lines[-1].append(c)
                 else:
@@ -152,6 +154,13 @@ def foot_top(page, index: int, paper: str, duplex: bool) -> float:
     left, right = text_column(index, paper, duplex)
     body = [c.bottom for c in glyphs(page) if left - 1 <= c.x0 and c.x1 <= right + 1 and c.size > 8.5]
     return max(body, default=PAPERS[paper].top)
+
+
+def calls_on(page, index: int, paper: str, duplex: bool) -> set[str]:
+    """The note calls set in a page's text column (above its foot)."""
+    left, right = text_column(index, paper, duplex)
+    foot = foot_top(page, index, paper, duplex)
+    return {n for n, x, top in numbers_at(page, CALL_SIZE, "Glossator-Serif") if left - 1 <= x <= right + 1 and top < foot}
 
 
 def placed_notes(page, index: int, paper: str, duplex: bool) -> dict[str, tuple[str, float]]:

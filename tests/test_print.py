@@ -14,7 +14,7 @@ import yaml
 
 from conftest import REPO, run_cli
 from glossator.model import PAPERS
-from pdfcheck import (CALL_SIZE, _lines_in_order, article_stream, body_stream, glyphs, numbers_at, placed_notes,
+from pdfcheck import (CALL_SIZE, calls_on, _lines_in_order, article_stream, body_stream, glyphs, numbers_at, placed_notes,
                       print_faults, text_column)
 
 VARIANTS = [("letter", True), ("a4", True), ("letter", False), ("a4", False)]
@@ -49,7 +49,7 @@ def test_every_note_is_on_its_calls_page_in_the_outside_margin_or_at_its_foot(bu
     with pdfplumber.open(pdf_path) as pdf:
         for index, page in enumerate(pdf.pages):
             left, right = text_column(index, paper, duplex)
-            calls = {n for n, x, _ in numbers_at(page, CALL_SIZE, "Glossator-Serif") if left - 1 <= x <= right + 1}
+            calls = calls_on(page, index, paper, duplex)
             notes = placed_notes(page, index, paper, duplex)
             assert calls == set(notes), f"page {index + 1}: calls {sorted(calls)}, notes {sorted(notes)}"
             for number, (where, _) in notes.items():

@@ -16,7 +16,7 @@ import pytest
 
 from conftest import make_edition, run_cli
 from glossator.model import PAPERS
-from pdfcheck import (CALL_SIZE, article_stream, body_stream, margin_text, numbers_at, placed_notes, print_faults,
+from pdfcheck import (CALL_SIZE, calls_on, article_stream, body_stream, margin_text, numbers_at, placed_notes, print_faults,
                       text_column)
 
 WORDS = ("the council met again to weigh the same question of bases and "
@@ -81,9 +81,7 @@ def notes_by_page(pdf_path) -> list[tuple[set, dict]]:
     out = []
     with pdfplumber.open(pdf_path) as pdf:
         for index, page in enumerate(pdf.pages):
-            left, right = text_column(index, "letter", True)
-            calls = {n for n, x, _ in numbers_at(page, CALL_SIZE, "Glossator-Serif") if left - 1 <= x <= right + 1}
-            out.append((calls, placed_notes(page, index, "letter", True)))
+            out.append((calls_on(page, index, "letter", True), placed_notes(page, index, "letter", True)))
     return out
 
 

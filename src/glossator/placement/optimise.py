@@ -24,7 +24,7 @@ import math
 from dataclasses import dataclass
 
 from .paginate import EPSILON, Unit
-from .stack import Placed, Wanted, stack
+from .stack import stack
 
 # --- the weights: what each imperfection costs, in one currency -------------------------
 # White space left on a page (the text column and its foot together), as a share of
@@ -95,10 +95,11 @@ def paginate(units: list[Unit], notes: list[NoteBox], area: Area) -> tuple[Page,
     for note in notes:
         by_unit.setdefault(note.unit, []).append(note)
     n = len(units)
-    starts = [i for i in range(n) if may_start_page(units, i)]
+    allowed = [may_start_page(units, i) for i in range(n)] + [True]
     best: dict[int, tuple[float, Page | None]] = {n: (0.0, None)}
-    for start in reversed(starts):
-        best[start] = best_first_page(units, by_unit, area, start, best)
+    for start in reversed(range(n)):
+        if allowed[start]:
+            best[start] = best_first_page(units, allowed, by_unit, area, start, best)
     if best[0][0] == math.inf:
         return None
     pages, at = [], 0
@@ -109,37 +110,42 @@ def paginate(units: list[Unit], notes: list[NoteBox], area: Area) -> tuple[Page,
     return tuple(renumbered(page, index) for index, page in enumerate(pages))
 
 
-def best_first_page(units, by_unit, area: Area, start: int, best: dict) -> tuple[float, Page | None]:
+def best_first_page(units, allowed, by_unit, area: Area, start: int, best: dict) -> tuple[float, Page | None]:
     """(the cost of the rest of the flow, the first page) for the cheapest way to set the
-    flow from `start` on."""
-    found: list[tuple[float, Page, float]] = []
-    for end, tops, bottom in page_ends(units, area, start):
-        if best.get(end, (math.inf,))[0] == math.inf:
-            continue
-        page = lay_page(units, by_unit, area, start, tops, bottom, end)
-        if page is not None:
-            found.append((page.cost + best[end][0], page, bottom - area.top))
-    shortest = area.height * SHORTEST_TRIED
-    fuller = [(cost, page) for cost, page, height in found if height >= shortest or page.end == len(units)]
-    candidates = fuller or [(cost, page) for cost, page, _ in found]
-    return min(candidates, key=lambda c: (c[0], -c[1].end), default=(math.inf, None))
+    flow from `start` on. Pages whose text fills less than SHORTEST_TRIED of the area are
+    tried only when no fuller one is feasible."""
+    ends = [e for e in page_ends(units, allowed, by_unit, area, start) if best[e[0]][0] < math.inf]
+    shortest = area.top + area.height * SHORTEST_TRIED
+    fuller = [e for e in ends if e[2] >= shortest or e[0] == len(units)]
+    for tried in (fuller, [e for e in ends if e not in fuller]):
+        found = []
+        for end, tops, bottom, notes in tried:
+            page = lay_page(units, area, start, end, notes, bottom)
+            if page is not None:
+                found.append((page.cost + best[end][0], page))
+        if found:
+            return min(found, key=lambda c: (c[0], -c[1].end))
+    return math.inf, None
 
 
-def page_ends(units: list[Unit], area: Area, start: int):
-    """(end, the units' tops, the text's bottom) for each place the page starting at
-    `start` may end: the text fits the area, and the next page may start there. A unit
-    taller than the whole area (a huge block) is given a page of its own."""
+def page_ends(units: list[Unit], allowed: list[bool], by_unit: dict, area: Area, start: int):
+    """(end, the units' tops, the text's bottom, the notes called with their call line's
+    top) for each place the page starting at `start` may end: the text fits the area,
+    and the next page may start there. A unit taller than the whole area (a huge block)
+    is given a page of its own."""
     tops: dict[int, float] = {}
+    notes: list[tuple[NoteBox, float]] = []
     y = area.top
     for end in range(start + 1, len(units) + 1):
         unit = units[end - 1]
         y += unit.gap if end - 1 > start else 0.0
         tops[end - 1] = y
+        notes.extend((note, y + note.offset) for note in by_unit.get(end - 1, ()))
         y += unit.height
         if y > area.bottom + EPSILON and end - 1 > start:
             return
-        if end == len(units) or may_start_page(units, end):
-            yield end, tops, y
+        if allowed[end]:
+            yield end, tops, y, list(notes)
 
 
 def may_start_page(units: list[Unit], i: int) -> bool:
@@ -158,11 +164,10 @@ def may_start_page(units: list[Unit], i: int) -> bool:
     return i + 1 < len(units) and units[i + 1].block == unit.block and not units[i + 1].part_start
 
 
-def lay_page(units: list[Unit], by_unit: dict, area: Area, start: int, tops: dict, bottom: float,
-             end: int) -> Page | None:
+def lay_page(units: list[Unit], area: Area, start: int, end: int, notes: list, bottom: float) -> Page | None:
     """Units start..end-1 on one page with their notes, or None if the notes do not fit.
-    `tops`: each unit's top on the page; `bottom`: the text's."""
-    notes = [(note, tops[i] + note.offset) for i in range(start, end) for note in by_unit.get(i, ())]
+    `notes`: (note, its call line's top) for the notes called on the page; `bottom`: the
+    text's bottom."""
     options = [spots_for(notes, area, bottom, split) for split in margin_splits(notes, area)]
     options = [o for o in options if o is not None]
     if not options:
@@ -198,20 +203,19 @@ def margin_splits(notes, area: Area) -> list[tuple[list, list]]:
 
 
 def fits_margin(notes, area: Area) -> bool:
-    return margin_stack(notes, area) is not None
+    return margin_tops(notes, area) is not None
 
 
-def margin_stack(notes, area: Area) -> list[Placed] | None:
-    wanted = [Wanted(note.number, 0, top, note.margin, 0) for note, top in notes]
-    return stack(wanted, area.top, area.bottom, area.gap)
+def margin_tops(notes, area: Area) -> list[float] | None:
+    return stack([(top, note.margin) for note, top in notes], area.top, area.bottom, area.gap)
 
 
 def spots_for(notes, area: Area, text_bottom: float, split) -> tuple[tuple[Spot, ...], float] | None:
     """(the page's note spots, the height its text and foot use), or None if the foot does
     not fit under the text."""
     margin, foot = split
-    placed = margin_stack(margin, area) or []
-    spots = [Spot(p.number, 0, p.top, p.height, "margin") for p in placed]
+    tops = margin_tops(margin, area) or []
+    spots = [Spot(note.number, 0, top, note.margin, "margin") for (note, _), top in zip(margin, tops)]
     used = text_bottom - area.top
     if foot:
         need = area.foot_rule + sum(note.foot for note, _ in foot) + area.gap * (len(foot) - 1)
