@@ -163,6 +163,24 @@ def calls_on(page, index: int, paper: str, duplex: bool) -> set[str]:
     return {n for n, x, top in numbers_at(page, CALL_SIZE, "Glossator-Serif") if left - 1 <= x <= right + 1 and top < foot}
 
 
+def article_fills(pdf_path, paper="letter", duplex=True) -> list[float]:
+    """How full each page of the article's text is (the pages with text in the article's
+    type): the depth of the text column's lowest glyph (the article's, or a note's at the
+    foot) below the page area's top, over the area's height."""
+    g = PAPERS[paper]
+    fills = []
+    with pdfplumber.open(pdf_path) as pdf:
+        for index, page in enumerate(pdf.pages):
+            left, right = text_column(index, paper, duplex)
+            column = [c for c in glyphs(page) if left - 1 <= c.x0 and c.x1 <= right + 1
+                      and g.top - 1 <= c.top <= g.height - g.bottom]
+            if not any(abs(c.size - BODY_SIZE) < 0.2 for c in column):
+                break
+            bottoms = [c.bottom for c in column]
+            fills.append((max(bottoms, default=g.top) - g.top) / (g.height - g.top - g.bottom))
+    return fills
+
+
 def placed_notes(page, index: int, paper: str, duplex: bool) -> dict[str, tuple[str, float]]:
     """Note number -> (where, x) for each note set on a page, read from its bold number:
     "outside" or "inside" the text column's margins, or "foot" (in the text column, below

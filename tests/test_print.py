@@ -7,6 +7,7 @@ numbers the glossary and chronology give are pages that really hold the passage.
 from __future__ import annotations
 
 import re
+import statistics
 
 import pdfplumber
 import pytest
@@ -14,7 +15,7 @@ import yaml
 
 from conftest import REPO, run_cli
 from glossator.model import PAPERS
-from pdfcheck import (CALL_SIZE, calls_on, _lines_in_order, article_stream, body_stream, glyphs, numbers_at, placed_notes,
+from pdfcheck import (CALL_SIZE, article_fills, calls_on, _lines_in_order, article_stream, body_stream, glyphs, numbers_at, placed_notes,
                       print_faults, text_column)
 
 VARIANTS = [("letter", True), ("a4", True), ("letter", False), ("a4", False)]
@@ -58,6 +59,15 @@ def test_every_note_is_on_its_calls_page_in_the_outside_margin_or_at_its_foot(bu
             seen |= calls
     assert seen == {str(n) for n in range(1, count + 1)}
     assert in_margin >= 0.6 * count  # a sidenote edition: most notes stand beside their line
+
+
+def test_the_article_pages_are_full_and_few(built):
+    """Every article page but the last is at least 80% full (the median at least 90%):
+    notes the margin cannot hold go to the page's foot instead of pushing text away."""
+    pdf_path, paper, duplex = built
+    fills = article_fills(pdf_path, paper, duplex)
+    assert len(fills) <= 5, fills
+    assert min(fills[:-1]) >= 0.8 and statistics.median(fills[:-1]) >= 0.9, fills
 
 
 def test_every_page_after_the_first_has_its_folio_and_running_head_at_the_outside(built):

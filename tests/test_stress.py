@@ -9,6 +9,7 @@ whole, with a pointer beside its call.
 from __future__ import annotations
 
 import re
+import statistics
 import textwrap
 
 import pdfplumber
@@ -16,7 +17,7 @@ import pytest
 
 from conftest import make_edition, run_cli
 from glossator.model import PAPERS
-from pdfcheck import (CALL_SIZE, calls_on, article_stream, body_stream, margin_text, numbers_at, placed_notes, print_faults,
+from pdfcheck import (CALL_SIZE, article_fills, calls_on, article_stream, body_stream, margin_text, numbers_at, placed_notes, print_faults,
                       text_column)
 
 WORDS = ("the council met again to weigh the same question of bases and "
@@ -155,3 +156,28 @@ def test_a_note_too_long_for_any_page_is_set_whole_after_the_article_with_a_poin
     call_page = next(i for i, t in enumerate(texts) if "see the long notes, p." in t)
     assert f"see the long notes, p. {start + 1}." in re.sub(r"\s+", " ", texts[call_page])
     assert call_page < start
+
+
+def one_long_paragraph() -> str:
+    body = " ".join(paragraph(n) for n in range(1, 8)) + "."
+    return f"---\ntitle: One Long Paragraph\nauthor: Test Author\ndate: 2024-02-03\nlang: en\n---\n\n{body}\n"
+
+
+@pytest.mark.parametrize("shape", ["sparse", "one long paragraph"])
+def test_sparse_notes_and_one_long_paragraph_fill_their_pages(tmp_path, shape):
+    if shape == "sparse":
+        text = article(paragraphs=9)
+        notes = note("a", "2x40") + note("b", "7x80")
+    else:
+        text = one_long_paragraph()
+        notes = "".join(note(f"n{i}-{j}", f"{i}x{j}") for i in range(1, 8) for j in (20, 70))
+    folder = make_edition(tmp_path / "edition", article=text, notes=notes)
+    result = run_cli("build", folder, "--out", tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    pdf_path = next((tmp_path / "out").glob("*.pdf"))
+    assert print_faults(pdf_path) == []
+    assert body_stream(pdf_path) == article_stream(text)
+    for calls, notes_here in notes_by_page(pdf_path):
+        assert calls == set(notes_here)
+    fills = article_fills(pdf_path)
+    assert min(fills[:-1]) >= 0.8 and statistics.median(fills[:-1]) >= 0.9, fills
