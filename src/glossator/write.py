@@ -75,15 +75,19 @@ def write_outputs(folder: Path, files: dict[str, bytes]) -> list[Path]:
         raise cannot_write(folder, exc) from exc
     with locked(folder) as sole:
         check_places(folder, files)
+        made = []  # subfolders this build made: removed again if it fails
         try:
-            for sub in subfolders(files):
-                real_folder(folder / sub)
-            if sole:  # nobody else is writing here: what is left was left by a build that died
-                remove_left_over(folder, files)
-        except OSError as exc:
-            raise cannot_write(folder, exc) from exc
-        staged = stage(folder, files)
-        commit(staged)
+            try:
+                made = [folder / sub for sub in subfolders(files) if real_folder(folder / sub)]
+                if sole:  # nobody else is writing here: what is left was left by a build that died
+                    remove_left_over(folder, files)
+            except OSError as exc:
+                raise cannot_write(folder, exc) from exc
+            commit(stage(folder, files))
+        except BaseException:
+            for path in made:
+                remove_empty(path)
+            raise
         settle(folder, files)
     return [folder / name for name in files]
 
@@ -220,10 +224,20 @@ def undo(kept: list[tuple[Path, Path | None]]) -> None:
         try:
             if old is None:
                 final.unlink(missing_ok=True)
+            elif same_file(old, final):  # not renamed yet (and a rename between two links does nothing)
+                old.unlink()
             else:
                 os.replace(old, final)
         except OSError:
             pass  # the rest is still put back; the error that stopped the build is what is reported
+
+
+def same_file(a: Path, b: Path) -> bool:
+    try:
+        sa, sb = os.lstat(a), os.lstat(b)
+    except OSError:
+        return False
+    return (sa.st_dev, sa.st_ino) == (sb.st_dev, sb.st_ino)
 
 
 def settle(folder: Path, files) -> None:
@@ -239,11 +253,22 @@ def settle(folder: Path, files) -> None:
             pass  # some file systems cannot sync a folder; the files themselves are synced
 
 
-def real_folder(path: Path) -> None:
-    """A subfolder of the output folder, made a real folder if a link stands there."""
+def real_folder(path: Path) -> bool:
+    """A subfolder of the output folder, made a real folder if a link stands there;
+    True if it was made."""
     if path.is_symlink():
         path.unlink()
-    path.mkdir(exist_ok=True)
+    if path.is_dir():
+        return False
+    path.mkdir()
+    return True
+
+
+def remove_empty(folder: Path) -> None:
+    try:
+        folder.rmdir()
+    except OSError:
+        pass  # not empty: not ours alone
 
 
 def unchanged(path: Path, data: bytes) -> bool:
