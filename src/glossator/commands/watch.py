@@ -102,26 +102,26 @@ def edition_changes(root: Path, stop: threading.Event | None = None):
     (the build's fingerprint tells whether anything in it really did)."""
     from watchfiles import Change
 
+    moved = None  # changes to report once the watch is armed again
     while stop is None or not stop.is_set():
         armed = folder_identities(root)
         folders = [root / name for name in WATCHED if armed[name]]
-        rearm = None
         updates = changes_in(folders, stop)
         try:
-            for changes in updates:
+            for fresh in updates:
+                # The changes said before the watch was armed again go with the first set it gives.
+                changes, moved = set(fresh) | (moved or set()), None
                 now = folder_identities(root)
-                gone = {Path(p) for change, p in changes if change == Change.deleted} & set(folders)
+                gone = {Path(p) for change, p in fresh if change == Change.deleted} & set(folders)
                 if now != armed or gone:
-                    moved = {root / name for name in WATCHED if now[name] != armed[name]} | gone
-                    rearm = set(changes) | {(Change.modified if path.exists() else Change.deleted, str(path))
-                                            for path in moved}
+                    moved = changes | {(Change.modified if path.exists() else Change.deleted, str(path))
+                                       for path in {root / n for n in WATCHED if now[n] != armed[n]} | gone}
                     break
                 yield changes
+            else:
+                return  # stopped
         finally:
             updates.close()  # ends the old watch
-        if rearm is None:
-            return  # stopped
-        yield rearm
 
 
 def folder_identities(root: Path) -> dict[str, tuple[int, int] | None]:
