@@ -75,14 +75,8 @@ def write_outputs(folder: Path, files: dict[str, bytes]) -> list[Path]:
         raise cannot_write(folder, exc) from exc
     with locked(folder) as sole:
         check_places(folder, files)
-        made = []  # subfolders this build made: removed again if it fails
+        made = prepare(folder, files, sole)
         try:
-            try:
-                made = [folder / sub for sub in subfolders(files) if real_folder(folder / sub)]
-                if sole:  # nobody else is writing here: what is left was left by a build that died
-                    remove_left_over(folder, files)
-            except OSError as exc:
-                raise cannot_write(folder, exc) from exc
             commit(stage(folder, files))
         except BaseException:
             for path in made:
@@ -92,8 +86,8 @@ def write_outputs(folder: Path, files: dict[str, bytes]) -> list[Path]:
     return [folder / name for name in files]
 
 
-def cannot_write(path: Path, exc: OSError, reason: str = "") -> OutputError:
-    return OutputError([finding("O101", Where(str(path)), what=str(path), reason=reason or exc.strerror or exc)])
+def cannot_write(path: Path, exc: OSError) -> OutputError:
+    return OutputError([finding("O101", Where(str(path)), what=str(path), reason=exc.strerror or exc)])
 
 
 def subfolders(files) -> list[Path]:
@@ -156,6 +150,24 @@ def check_places(folder: Path, files) -> None:
                                  reason="a folder stands where this output goes; move it away"))
     if found:
         raise OutputError(found)
+
+
+def prepare(folder: Path, files, sole: bool) -> list[Path]:
+    """Make the subfolders (a link standing there replaced by a real folder) and, if this
+    build is the only one writing here (`sole`), remove what builds that died left behind.
+    Returns the subfolders made, to be removed again if the build fails."""
+    made: list[Path] = []
+    try:
+        for sub in subfolders(files):
+            if real_folder(folder / sub):
+                made.append(folder / sub)
+        if sole:
+            remove_left_over(folder, files)
+    except OSError as exc:
+        for path in made:
+            remove_empty(path)
+        raise cannot_write(folder, exc) from exc
+    return made
 
 
 def stage(folder: Path, files: dict[str, bytes]) -> list[tuple[Path, Path]]:
