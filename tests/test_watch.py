@@ -1,19 +1,25 @@
 """`glossator watch`: a build per burst of saves, errors shown, the last good outputs kept."""
 from __future__ import annotations
 
+import http.client
+import os
 import queue
+import shutil
 import signal
 import subprocess
 import sys
 import threading
+import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
+from conftest import run_cli
 from glossator.commands.new import scaffold
-from glossator.commands.watch import EditionFilter, Watcher, changed, describe
+from glossator.commands.watch import EditionFilter, Preview, Watcher, changed, describe, fingerprint
 from glossator.model import Options
+from glossator.render import TEMPLATES
 
 watchfiles = pytest.importorskip("watchfiles")
 Change = watchfiles.Change
@@ -137,7 +143,6 @@ def test_editor_temporary_files_neither_trigger_nor_show(tmp_path):
 
 
 def test_watch_refuses_a_folder_that_is_not_an_edition_and_a_busy_port(tmp_path):
-    from conftest import run_cli
     result = run_cli("watch", tmp_path)
     assert result.returncode == 2
     assert "no source/ folder, so not an edition folder" in result.stderr
@@ -149,3 +154,159 @@ def test_watch_refuses_a_folder_that_is_not_an_edition_and_a_busy_port(tmp_path)
         result = run_cli("watch", ed, "--serve", busy.getsockname()[1])
     assert result.returncode == 2
     assert "cannot serve on 127.0.0.1:" in result.stderr and "--serve PORT" in result.stderr
+
+
+def watch(*args) -> tuple[subprocess.Popen, Lines]:
+    process = subprocess.Popen([sys.executable, "-m", "glossator", "watch", *map(str, args)],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return process, Lines(process)
+
+
+def stopped(process: subprocess.Popen, lines: Lines) -> None:
+    """Ctrl-C, as a user stops watch: it says so and exits 0, with no traceback."""
+    try:
+        process.send_signal(signal.SIGINT)
+        lines.until("stopped watching")
+        assert process.wait(timeout=20) == 0
+        assert not any("Traceback" in line for line in lines.seen)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def test_watch_refuses_an_output_link_out_of_the_edition_as_build_does(tmp_path):
+    ed = new_edition(tmp_path / "ed")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "fonts").write_bytes(b"a file of the user's")
+    (ed / "output").symlink_to(elsewhere)
+    process, lines = watch(ed)
+    try:
+        lines.until("first build → failed (1 error); the last good outputs are kept")
+        lines.until(f"output: O102 output/ is a link to {elsewhere}, outside the edition folder")
+    finally:
+        stopped(process, lines)
+    assert [(p.name, p.read_bytes()) for p in elsewhere.iterdir()] == [("fonts", b"a file of the user's")]
+
+
+def eventually(condition, timeout: float = 60) -> bool:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+def test_watch_sees_a_folder_deleted_and_made_again_and_a_styles_folder_made_while_it_runs(tmp_path):
+    ed = new_edition(tmp_path / "ed")
+    shutil.rmtree(ed / "styles")
+    out = tmp_path / "out"
+    notes = ed / "annotations" / "notes.yaml"
+    process, lines = watch(ed, "--out", out)
+    try:
+        assert "watching source/, annotations/ in " in lines.until("watching ")
+        lines.until("first build → ")
+        # As `git stash` and `git checkout` do: the folder goes, and comes back.
+        text = notes.read_text(encoding="utf-8")
+        shutil.rmtree(ed / "annotations")
+        (ed / "annotations").mkdir()
+        notes.write_text(text.replace("A score is twenty", "A score is a score"), encoding="utf-8")
+        html = next(out.glob("*.html"))
+        assert eventually(lambda: "A score is a score" in html.read_text(encoding="utf-8"))
+        # ...and later edits in it are seen.
+        notes.write_text(text.replace("A score is twenty", "A score is 20"), encoding="utf-8")
+        lines.until("annotations/notes.yaml changed → ")
+        assert "A score is 20" in html.read_text(encoding="utf-8")
+        # Gone for a while (moved away), then back.
+        shutil.move(ed / "annotations", tmp_path / "annotations")
+        lines.until("annotations deleted → ")
+        shutil.move(tmp_path / "annotations", ed / "annotations")
+        lines.until("annotations changed → ")
+        # A styles/ folder made now is watched too, and its stylesheet used.
+        (ed / "styles").mkdir()
+        lines.until("styles changed → ")
+        (ed / "styles" / "edition.css").write_text("p { color: rgb(1, 2, 3); }\n", encoding="utf-8")
+        lines.until("styles/edition.css changed → ")
+        assert "rgb(1, 2, 3)" in html.read_text(encoding="utf-8")
+    finally:
+        stopped(process, lines)
+
+
+def test_a_link_out_added_while_watch_runs_is_refused_and_never_opened(tmp_path, capsys):
+    secret = tmp_path / "private" / "secret.txt"
+    secret.parent.mkdir()
+    secret.write_text("SECRET-7f3a9c\n", encoding="utf-8")
+    ed = new_edition(tmp_path / "ed")
+    (ed / "templates").mkdir()
+    page = (TEMPLATES / "edition.html.j2").read_text(encoding="utf-8")
+    (ed / "templates" / "edition.html.j2").write_text(page.replace("</body>", "{% include 'leak.txt' %}</body>"),
+                                                      encoding="utf-8")
+    leak = ed / "templates" / "leak.txt"
+    leak.write_text("Harmless words.", encoding="utf-8")
+    out = tmp_path / "out"
+    watcher = Watcher(ed, out, Options())
+    assert watcher.rebuild(set())
+    assert "Harmless words." in next(out.glob("*.html")).read_text(encoding="utf-8")
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+    leak.unlink()
+    leak.symlink_to(secret)
+    assert watcher.rebuild({(Change.added, str(leak))}) is False
+    said = "".join(capsys.readouterr())
+    assert "templates/leak.txt changed → failed (1 error); the last good outputs are kept" in said
+    assert f"templates/leak.txt: X103 a symbolic link to {secret}, outside the edition folder" in said
+    assert "SECRET" not in said
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+
+    # The fingerprint opens neither a link out nor a FIFO (opening one would block).
+    fifo = tmp_path / "private" / "fifo"
+    os.mkfifo(fifo)
+    (ed / "templates" / "pipe.txt").symlink_to(fifo)
+    os.mkfifo(ed / "styles" / "pipe.css")
+    result = []
+    thread = threading.Thread(target=lambda: result.append(fingerprint(ed)), daemon=True)
+    thread.start()
+    thread.join(10)
+    assert result, "fingerprint() blocked opening a FIFO"
+    secret.write_text("SECRET, changed\n", encoding="utf-8")  # not read: the fingerprint stays
+    assert fingerprint(ed) == result[0]
+
+
+def ask(port: int, host: str | None) -> tuple[int, bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.putrequest("GET", "/", skip_host=True)
+        if host is not None:
+            connection.putheader("Host", host)
+        connection.endheaders()
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+def test_the_preview_answers_only_to_this_machine_s_names(tmp_path):
+    preview = Preview.start(0)
+    try:
+        port = preview.server.server_address[1]
+        for host in (f"127.0.0.1:{port}", f"localhost:{port}", f"LOCALHOST:{port}", f"[::1]:{port}"):
+            status, body = ask(port, host)
+            assert (status, body[:15]) == (200, b"<!DOCTYPE html>"), host
+        # A DNS-rebinding page sends its own name; another port or none at all is refused too.
+        for host in (f"attacker.example:{port}", "attacker.example", f"127.0.0.1:{port + 1}", "127.0.0.1", None):
+            status, body = ask(port, host)
+            assert status == 421 and b"answers only to 127.0.0.1, localhost and [::1]" in body, host
+    finally:
+        preview.stop()
+
+
+@pytest.mark.parametrize("port", ["70000", "-1", "eighty"])
+def test_a_port_out_of_range_is_bad_usage(tmp_path, port):
+    ed = new_edition(tmp_path / "ed")
+    result = run_cli("watch", ed, "--serve", port)
+    assert result.returncode == 2
+    assert f"argument --serve: '{port}' is not a port number: give one from 1 to 65535, or 0 for any free port" \
+        in result.stderr
+    assert "Traceback" not in result.stderr

@@ -7,6 +7,7 @@ import sys
 import textwrap
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -31,6 +32,11 @@ def previous_outputs(root: Path) -> dict[str, bytes]:
 
 def contents(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in folder.iterdir()}
+
+
+def every_file(folder: Path) -> dict[str, bytes]:
+    """Every file under folder (hidden ones too), by its path in the folder."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
 # --- write_outputs -----------------------------------------------------------------------
@@ -88,6 +94,131 @@ def test_a_file_already_holding_the_same_bytes_is_left_as_it_is(tmp_path):
     assert (tmp_path / "a.pdf").read_bytes() == b"two"
 
 
+def test_a_folder_where_an_output_goes_fails_before_any_output_is_replaced(tmp_path):
+    (tmp_path / "a.pdf").write_bytes(b"old pdf")
+    (tmp_path / "a.html").mkdir()
+    (tmp_path / "a.html" / "page.txt").write_bytes(b"mine")
+    with pytest.raises(OutputError) as caught:
+        write.write_outputs(tmp_path, {"fonts/f.otf": b"font", "a.pdf": b"new pdf", "a.html": b"new html"})
+    [problem] = caught.value.findings
+    assert problem.code == "O101" and problem.path == str(tmp_path / "a.html")
+    assert "a folder stands where this output goes" in problem.message
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["a.html", "a.pdf", "page.txt"]
+    assert (tmp_path / "a.pdf").read_bytes() == b"old pdf"
+
+
+def test_a_file_where_the_fonts_folder_goes_is_neither_deleted_nor_written_through(tmp_path):
+    (tmp_path / "fonts").write_bytes(b"a file of the user's")
+    with pytest.raises(OutputError) as caught:
+        write.write_outputs(tmp_path, {"fonts/f.otf": b"font", "a.pdf": b"new pdf"})
+    assert "a file stands where this folder of outputs goes" in caught.value.findings[0].message
+    assert contents(tmp_path) == {"fonts": b"a file of the user's"}
+
+
+def failing_on(name: str, error: BaseException):
+    """A put_in_place that fails (raises error) for the output called name."""
+    real = write.put_in_place
+
+    def put_in_place(temp, final):
+        if final.name == name:
+            raise error
+        real(temp, final)
+    return put_in_place
+
+
+@pytest.mark.parametrize("error, raised", [(OSError(16, "Device or resource busy"), OutputError),
+                                           (KeyboardInterrupt(), KeyboardInterrupt)], ids=["rename fails", "Ctrl-C"])
+def test_a_commit_stopped_between_two_renames_puts_the_old_outputs_back(tmp_path, monkeypatch, error, raised):
+    (tmp_path / "a.pdf").write_bytes(b"old pdf")
+    (tmp_path / "a.html").write_bytes(b"old html")
+    (tmp_path / "a.txt").write_bytes(b"same")
+    monkeypatch.setattr(write, "put_in_place", failing_on("a.html", error))
+    new = {"fonts/f.otf": b"font", "a.pdf": b"new pdf", "a.txt": b"same", "a.html": b"new html"}
+    with pytest.raises(raised) as caught:
+        write.write_outputs(tmp_path, new)  # fonts/f.otf (new) and a.pdf renamed, then a.html fails
+    if raised is OutputError:
+        assert caught.value.findings[0].format().startswith(f"{tmp_path / 'a.html'}: O101 cannot write ")
+        assert "Device or resource busy" in caught.value.findings[0].message
+    # The old set, and no temporary file; the new font (no old one) is gone again.
+    assert every_file(tmp_path) == {"a.pdf": b"old pdf", "a.html": b"old html", "a.txt": b"same"}
+    monkeypatch.undo()
+    write.write_outputs(tmp_path, new)
+    assert (tmp_path / "a.pdf").read_bytes() == b"new pdf" and (tmp_path / "a.html").read_bytes() == b"new html"
+
+
+def test_the_old_file_kept_during_the_commit_is_the_same_file_not_a_copy(tmp_path, monkeypatch):
+    """The old output stays in place, whole, until its rename: its second name is a hard link."""
+    (tmp_path / "a.pdf").write_bytes(b"old pdf")
+    inode = (tmp_path / "a.pdf").stat().st_ino
+    seen = []
+    real = write.put_in_place
+
+    def put_in_place(temp, final):
+        seen.extend((p.name, p.stat().st_ino) for p in tmp_path.glob(".a.pdf.*.old"))
+        real(temp, final)
+
+    monkeypatch.setattr(write, "put_in_place", put_in_place)
+    write.write_outputs(tmp_path, {"a.pdf": b"new pdf"})
+    assert [i for _, i in seen] == [inode]
+    assert contents(tmp_path) == {"a.pdf": b"new pdf"}
+
+
+# --- one build at a time -----------------------------------------------------------------
+
+@pytest.fixture
+def held(tmp_path):
+    """The folder tmp_path/out, locked as another build writing there would lock it;
+    calling the fixture's value releases the lock."""
+    import fcntl
+    import os
+
+    folder = tmp_path / "out"
+    folder.mkdir()
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    release = SimpleNamespace(folder=folder, done=False)
+
+    def unlock():
+        if not release.done:
+            release.done = True
+            os.close(fd)
+    release.unlock = unlock
+    yield release
+    unlock()
+
+
+def test_a_build_waits_for_another_writing_to_the_same_folder_then_writes(held):
+    import threading
+
+    folder = held.folder
+    (folder / "a.pdf").write_bytes(b"old")
+    theirs = folder / ".a.pdf.abcd1234.tmp"  # the other build's staged file
+    theirs.write_bytes(b"theirs")
+    thread = threading.Thread(target=write.write_outputs, args=(folder, {"a.pdf": b"new"}))
+    thread.start()
+    time.sleep(0.5)
+    assert thread.is_alive()  # waiting, and nothing touched meanwhile
+    assert contents(folder) == {"a.pdf": b"old", ".a.pdf.abcd1234.tmp": b"theirs"}
+    held.unlock()
+    thread.join(10)
+    # Once it holds the lock, the other build is gone: what it left is removed.
+    assert contents(folder) == {"a.pdf": b"new"}
+
+
+def test_the_wait_for_another_build_is_bounded_and_said(held, monkeypatch):
+    folder = held.folder
+    (folder / "a.pdf").write_bytes(b"old")
+    (folder / ".a.pdf.abcd1234.tmp").write_bytes(b"theirs")
+    monkeypatch.setattr(write, "LOCK_WAIT_S", 0.3)
+    with pytest.raises(OutputError) as caught:
+        write.write_outputs(folder, {"a.pdf": b"new"})
+    [problem] = caught.value.findings
+    assert problem.code == "O104"
+    assert problem.message == f"another build is writing to {folder}; waited 0.3 s for it to finish"
+    assert "wait for it and build again" in problem.hint
+    assert contents(folder) == {"a.pdf": b"old", ".a.pdf.abcd1234.tmp": b"theirs"}
+
+
 # --- whole builds ------------------------------------------------------------------------
 
 def test_a_build_with_a_bad_annotation_leaves_the_outputs_byte_identical(tmp_path):
@@ -100,44 +231,88 @@ def test_a_build_with_a_bad_annotation_leaves_the_outputs_byte_identical(tmp_pat
     assert contents(root / "output") == before
 
 
-# Runs a build in which rendering, once started, signals the test through a file and,
-# after the real rendering, waits: whenever the signal lands, it is before any writing.
+# Runs `glossator ARGS` with a test-only hook (patched in here, not an option of Glossator):
+# when the build reaches MOMENT it writes FLAG, for the test to act (send a signal, start a
+# second build), then waits until the file GO exists (at most 120 s).
+#   render          when rendering starts; the wait comes after the real rendering, so
+#                   whenever the signal lands, it is before any writing
+#   renamed:SUFFIX  right after the output whose name ends with SUFFIX is renamed into place
+#   writing         when the outputs are about to be written (no wait)
 DRIVER = textwrap.dedent("""\
     import sys, time
     from pathlib import Path
     import glossator.render as render
+    import glossator.write as write
     from glossator.cli import main
 
-    real_render = render.Renderer.render
+    flag, moment, go = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3])
 
-    def render_then_wait(self, *args, **kwargs):
-        Path(sys.argv[1]).write_text("rendering")
-        rendered = real_render(self, *args, **kwargs)
-        time.sleep(120)
-        return rendered
+    def wait():
+        deadline = time.monotonic() + 120
+        while not go.exists() and time.monotonic() < deadline:
+            time.sleep(0.02)
 
-    render.Renderer.render = render_then_wait
-    sys.exit(main(sys.argv[2:]))
+    def hook(module, name, before=None, after=None):
+        real = getattr(module, name)
+        def hooked(*args, **kwargs):
+            if before:
+                before(*args)
+            result = real(*args, **kwargs)
+            if after:
+                after(*args)
+            return result
+        setattr(module, name, hooked)
+
+    if moment == "render":
+        hook(render.Renderer, "render", before=lambda *a: flag.write_text(moment), after=lambda *a: wait())
+    elif moment.startswith("renamed:"):
+        def after(temp, final):
+            if final.name.endswith(moment.split(":", 1)[1]):
+                flag.write_text(moment)
+                wait()
+        hook(write, "put_in_place", after=after)
+    elif moment == "writing":
+        hook(write, "write_outputs", before=lambda *a: flag.write_text(moment))
+    sys.exit(main(sys.argv[4:]))
 """)
 
 
-def interrupted_build(root: Path, sig: int) -> subprocess.CompletedProcess:
-    flag = root.parent / "rendering.flag"
-    process = subprocess.Popen([sys.executable, "-c", DRIVER, str(flag), "build", str(root)],
+def hooked_build(root: Path, moment: str, name: str = "a") -> tuple[subprocess.Popen, Path, Path]:
+    """A `glossator build` of root in a child process with the test's hook at moment; returns
+    (process, flag, go) once the build has reached the moment."""
+    flag, go = root.parent / f"{name}.flag", root.parent / f"{name}.go"
+    process = subprocess.Popen([sys.executable, "-c", DRIVER, str(flag), moment, str(go), "build", str(root)],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not flag.exists():
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise AssertionError(f"the build never reached {moment}: {process.communicate()}")
+        time.sleep(0.01)
+    return process, flag, go
+
+
+def finished(process: subprocess.Popen, timeout: float = 120) -> subprocess.CompletedProcess:
     try:
-        deadline = time.monotonic() + 120
-        while not flag.exists():
-            assert process.poll() is None, process.communicate()
-            assert time.monotonic() < deadline, "the build never started rendering"
-            time.sleep(0.01)
-        process.send_signal(sig)
-        out, err = process.communicate(timeout=60)
+        out, err = process.communicate(timeout=timeout)
     finally:
         if process.poll() is None:
             process.kill()
             process.wait()
     return subprocess.CompletedProcess(process.args, process.returncode, out, err)
+
+
+def interrupted_build(root: Path, sig: int, moment: str = "render") -> subprocess.CompletedProcess:
+    process, _, _ = hooked_build(root, moment)
+    process.send_signal(sig)
+    return finished(process, timeout=60)
+
+
+def fresh_build(root: Path, tmp: Path) -> dict[str, bytes]:
+    """What a build of root writes, built elsewhere (builds are byte-identical)."""
+    result = run_cli("build", root, "--out", tmp / "fresh")
+    assert result.returncode == 0, result.stderr
+    return every_file(tmp / "fresh")
 
 
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT], ids=["SIGKILL", "SIGINT"])
@@ -153,3 +328,69 @@ def test_a_build_killed_or_interrupted_mid_render_leaves_the_outputs_byte_identi
         assert "Traceback" not in result.stderr
     assert contents(root / "output") == before  # byte-identical, and no temporary files left
     assert sorted(p.name for p in root.iterdir()) == ["annotations", "output", "source"]
+
+
+def test_a_build_killed_between_two_renames_leaves_each_output_whole_and_the_next_build_tidies(tmp_path):
+    root = make_edition(tmp_path / "ed", notes=NOTES)
+    new = fresh_build(root, tmp_path)
+    before = previous_outputs(root)
+    result = interrupted_build(root, signal.SIGKILL, moment=f"renamed:{SLUG}.pdf")
+    assert result.returncode == -signal.SIGKILL
+    # What the user is left with: each output whole, the new PDF (and fonts) with the old HTML.
+    left = every_file(root / "output")
+    shown = {name: data for name, data in left.items() if not name.startswith(".")}
+    assert shown == {**{n: d for n, d in new.items() if n != f"{SLUG}.html"}, f"{SLUG}.html": before[f"{SLUG}.html"],
+                     "notes-to-self.txt": before["notes-to-self.txt"]}
+    # ...and, hidden, the old PDF kept for the undo and the new HTML staged, both whole.
+    hidden = sorted((name.split(".")[-1], data) for name, data in left.items() if name.startswith("."))
+    assert hidden == [("old", before[f"{SLUG}.pdf"]), ("tmp", new[f"{SLUG}.html"])]
+    # The next build replaces the set and removes what the killed one left.
+    result = run_cli("build", root)
+    assert result.returncode == 0, result.stderr
+    assert every_file(root / "output") == {**new, "notes-to-self.txt": before["notes-to-self.txt"]}
+
+
+def test_a_build_interrupted_between_two_renames_puts_the_previous_outputs_back(tmp_path):
+    root = make_edition(tmp_path / "ed", notes=NOTES)
+    before = previous_outputs(root)
+    result = interrupted_build(root, signal.SIGINT, moment=f"renamed:{SLUG}.pdf")
+    assert result.returncode == 130
+    assert "interrupted; previous outputs were left as they were" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert contents(root / "output") == before  # byte-identical: no fonts/, no temporary files
+
+
+def test_a_folder_where_the_html_goes_fails_the_build_and_the_pdf_is_not_replaced(tmp_path):
+    root = make_edition(tmp_path / "ed", notes=NOTES)
+    before = previous_outputs(root)
+    html = root / "output" / f"{SLUG}.html"
+    html.unlink()
+    html.mkdir()
+    (html / "index.html").write_bytes(b"a page of the user's")
+    result = run_cli("build", root)
+    assert result.returncode == 4, result.stderr
+    assert f"output/{SLUG}.html: O101 cannot write " in result.stderr
+    assert "a folder stands where this output goes; move it away" in result.stderr
+    assert "previous outputs were left as they were" in result.stderr and "Traceback" not in result.stderr
+    assert every_file(root / "output") == {f"{SLUG}.pdf": before[f"{SLUG}.pdf"],
+                                           f"{SLUG}.html/index.html": b"a page of the user's",
+                                           "notes-to-self.txt": before["notes-to-self.txt"]}
+
+
+def test_two_builds_at_once_take_turns_and_both_succeed(tmp_path):
+    """`watch` and a build by hand: the second waits for the first to finish writing, and
+    neither removes the other's staged files."""
+    root = make_edition(tmp_path / "ed", notes=NOTES)
+    new = fresh_build(root, tmp_path)
+    first, _, go = hooked_build(root, f"renamed:{SLUG}.pdf", name="first")  # holds the lock, mid-commit
+    second, _, _ = hooked_build(root, "writing", name="second")
+    time.sleep(0.5)
+    assert second.poll() is None, finished(second)  # waiting for the first
+    assert (root / "output" / f"{SLUG}.pdf").read_bytes() == new[f"{SLUG}.pdf"]
+    go.touch()
+    results = finished(first), finished(second)
+    for result in results:
+        assert result.returncode == 0, result.stderr
+        assert "Traceback" not in result.stderr
+        assert f"wrote {root / 'output' / SLUG}.html" in result.stdout
+    assert every_file(root / "output") == new

@@ -139,6 +139,9 @@ CODES: dict[str, Code] = {
                  "Remove the link, or choose where the outputs go with --out DIR."),
     "O103": Code(ERROR, "'{name}' is not a plain file name: it would be written outside {folder}",
                  "This is a Glossator bug; please report it with the edition."),
+    "O104": Code(ERROR, "another build is writing to {folder}; waited {seconds} s for it to finish",
+                 "Another `glossator build` or `watch` writes there: wait for it and build again, "
+                 "or pass --out DIR."),
     "X101": Code(ERROR, "refused to read {url}: {reason}",
                  "A build reads only files inside the edition folder and data: URLs: copy the file into "
                  "the edition (e.g. styles/) and refer to it by a relative path."),

@@ -114,10 +114,17 @@ class EditionFetcher(URLFetcher):
 def make_fetcher(root: Path) -> EditionFetcher:
     """The fetcher for the edition at root; raises InputError first if styles/ or templates/
     hold a symbolic link that leads out of the edition (those files are opened by name)."""
+    refuse_links_out(root)
+    return EditionFetcher(root)
+
+
+def refuse_links_out(root: Path) -> None:
+    """Raise InputError (X103) if styles/ or templates/ hold a symbolic link that leads out of
+    the edition. Run when a renderer is made and before every build (pipeline.build): `watch`
+    keeps its renderer while links come and go, and Jinja2 opens templates by name."""
     found = [finding("X103", Where(rel), target=str(target)) for rel, target in links_out(root)]
     if found:
         raise InputError(found)
-    return EditionFetcher(root)
 
 
 def links_out(root: Path, folders=OPENED_BY_NAME) -> list[tuple[str, Path]]:

@@ -1,17 +1,22 @@
 """The stations in order: load -> anchor/compose -> render -> write.
 
-`check` runs the first two; `build` runs them all. Problems travel up as
-findings; nothing here prints.
+`check` runs the first two; `build` runs them all, for `glossator build` and
+for each of `watch`'s builds alike: it owns the run's defaults and checks (the
+output folder, what the templates may read), so no command can skip one.
+Problems travel up as findings; nothing here prints.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+import time
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .compose import compose
 from .errors import ERROR, Finding, InputError
 from .load import load
-from .model import Edition
+from .model import PAPERS, Edition, Options
+from .write import output_folder, write_outputs
 
 
 @dataclass(frozen=True)
@@ -53,3 +58,70 @@ def checked_edition(root: Path) -> Checked:
 
 def _order(f: Finding):
     return (f.path, f.line, f.column, f.code)
+
+
+@dataclass(frozen=True)
+class Built:
+    files: tuple[Path, ...]
+    pages: int
+    seconds: float
+    layouts: int  # WeasyPrint layouts made...
+    reused: int  # ...and reused from the build before (`glossator watch`)
+    warnings: tuple[Finding, ...]
+
+    def layouts_said(self) -> str:
+        """'4 layouts', or '2 layouts, 2 reused'."""
+        made = f"{self.layouts} layout{'s' * (self.layouts != 1)}"
+        return f"{made}, {self.reused} reused" if self.reused else made
+
+
+def build(root: Path, out: Path | str | None = None, options: Options = Options(), renderer=None,
+          own_process: bool = False) -> Built:
+    """Check, render and write the edition at root into `out` (--out DIR) or its output/
+    folder. Raises a GlossatorError on any problem. `renderer`: one kept from the build
+    before (`watch`). own_process: the build is all this process does (`glossator build`):
+    once WeasyPrint is loaded, the cycle collector is tuned for it."""
+    start = time.perf_counter()
+    folder = output_folder(root, out)  # refused before any work if output/ links out of the edition
+    checked = checked_edition(root)
+    # WeasyPrint loads only once the edition is known to be good.
+    from .commands import tune_collector
+    from .fetch import refuse_links_out
+    from .render import Renderer, html_assets
+
+    if own_process:
+        tune_collector()
+
+    edition = checked.edition
+    geometry = replace(PAPERS[options.paper], duplex=options.duplex)
+    renderer = renderer or Renderer(root)
+    refuse_links_out(root)  # on every build: a kept renderer checked the links only when it was made
+    with source_date(edition.meta.date):
+        rendered = renderer.render(edition, geometry, options)
+    slug = edition.meta.slug
+    main = {f"{slug}.pdf": rendered.pdf, f"{slug}.html": rendered.html.encode("utf-8")}
+    files = write_outputs(folder, {**html_assets(), **main})  # one replacement: all or nothing
+    return Built(tuple(path for path in files if path.name in main), rendered.pages, time.perf_counter() - start,
+                 rendered.layouts, rendered.reused, checked.warnings + tuple(rendered.warnings))
+
+
+class source_date:
+    """Fix the timestamps fontTools writes into subset fonts, for byte-identical PDFs.
+
+    SOURCE_DATE_EPOCH from the environment wins; otherwise the article's date is used.
+    """
+
+    def __init__(self, date):
+        self.date = date
+
+    def __enter__(self):
+        self.saved = os.environ.get("SOURCE_DATE_EPOCH")
+        if self.saved is None:
+            import calendar
+            d = self.date
+            epoch = calendar.timegm((d.year, d.month or 1, d.day or 1, 0, 0, 0)) if d else 0
+            os.environ["SOURCE_DATE_EPOCH"] = str(max(epoch, 0))
+
+    def __exit__(self, *exc):
+        if self.saved is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)

@@ -8,12 +8,18 @@ layouts made and reused, and warnings. A build that fails prints its errors and
 leaves the last good PDF and HTML where they are (write.py replaces outputs
 only on success).
 
+Each build is pipeline.build, as `glossator build` runs it: the output folder
+and what the edition may read are checked on every build.
+
 With --serve, the HTML edition is also served on http://127.0.0.1:PORT/, and
 the page reloads itself after each successful build.
 """
 from __future__ import annotations
 
+import argparse
 import gc
+import os
+import stat
 import sys
 import threading
 import time
@@ -36,27 +42,38 @@ def add_parser(sub) -> None:
                        description="Build the edition, then rebuild it each time a file in source/, "
                                    "annotations/, styles/ or templates/ changes. Stop with Ctrl-C.")
     add_build_options(p)
-    p.add_argument("--serve", nargs="?", type=int, const=8000, metavar="PORT",
+    p.add_argument("--serve", nargs="?", type=port_number, const=8000, metavar="PORT",
                    help="also serve the HTML edition on http://127.0.0.1:PORT/ (default 8000; 0 picks a free "
                         "port), reloading the page after each build")
+
+
+def port_number(text: str) -> int:
+    """--serve's PORT: 0 to 65535 (0: any free port), else bad usage (exit 2)."""
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a port number: give one from 1 to 65535, "
+                                         "or 0 for any free port")
+    return port
 
 
 def run(args) -> int:
     root = edition_root(args.path)
     options = options_from(args)
-    out = Path(args.out).resolve() if args.out else root / "output"
-    folders = [root / name for name in WATCHED if (root / name).is_dir()]
     if not (root / "source").is_dir():
         raise UsageError(f"{args.path}: no source/ folder, so not an edition folder. "
                          "Give the folder holding source/ and annotations/, or make one with `glossator new`.")
     preview = Preview.start(args.serve) if args.serve is not None else None
-    watcher = Watcher(root, out, options, preview)
+    watcher = Watcher(root, args.out, options, preview)  # pipeline.build picks and checks the folder
+    folders = [root / name for name in WATCHED if (root / name).is_dir()]
     say(f"watching {', '.join(f'{p.name}/' for p in folders)} in {display(root)} (Ctrl-C to stop)")
     if preview:
         say(f"serving the HTML edition on {preview.url}")
     try:
         first = True
-        for changes in changes_in(folders):
+        for changes in edition_changes(root):
             # The first build runs once the watch is live, so saves made during it are not missed.
             if first:
                 watcher.rebuild(())
@@ -75,11 +92,60 @@ def run(args) -> int:
     return 0
 
 
+def edition_changes(root: Path, stop: threading.Event | None = None):
+    """Sets of (change, path) in the WATCHED folders of root, as changes_in gives them.
+
+    A folder's watch ends when the folder is deleted, and `git checkout` or `git stash`
+    delete and recreate folders; a folder may also be made while the watch runs. So
+    whenever a WATCHED folder appears, goes, or is replaced by another of its name, the
+    watch is armed again on the folders there are now, and the folder counts as changed
+    (the build's fingerprint tells whether anything in it really did)."""
+    from watchfiles import Change
+
+    moved = None  # changes to report once the watch is armed again
+    while stop is None or not stop.is_set():
+        armed = folder_identities(root)
+        folders = [root / name for name in WATCHED if armed[name]]
+        updates = changes_in(folders, stop)
+        try:
+            for fresh in updates:
+                # The changes said before the watch was armed again go with the first set it gives.
+                changes, moved = set(fresh) | (moved or set()), None
+                now = folder_identities(root)
+                gone = {Path(p) for change, p in fresh if change == Change.deleted} & set(folders)
+                if now != armed or gone:
+                    moved = changes | {(Change.modified if path.exists() else Change.deleted, str(path))
+                                       for path in {root / n for n in WATCHED if now[n] != armed[n]} | gone}
+                    break
+                yield changes
+            else:
+                return  # stopped
+        finally:
+            updates.close()  # ends the old watch
+
+
+def folder_identities(root: Path) -> dict[str, tuple[int, int] | None]:
+    """(device, inode) of each WATCHED folder there is, None for the others."""
+    out = {}
+    for name in WATCHED:
+        try:
+            st = os.stat(root / name)
+            out[name] = (st.st_dev, st.st_ino) if stat.S_ISDIR(st.st_mode) else None
+        except OSError:
+            out[name] = None
+    return out
+
+
 def changes_in(folders: list[Path], stop: threading.Event | None = None):
     """Sets of (change, path), one per burst of saves, until Ctrl-C or `stop`; an empty set
     every IDLE_MS without changes (the first one says the watch is live)."""
     import watchfiles
 
+    if not folders:  # nothing to watch (yet): say so every IDLE_MS, for edition_changes to look again
+        while stop is None or not stop.is_set():
+            yield set()
+            time.sleep(IDLE_MS / 1000)
+        return
     yield from watchfiles.watch(*folders, watch_filter=EditionFilter(), debounce=DEBOUNCE_MS, step=STEP_MS,
                                 rust_timeout=IDLE_MS, yield_on_timeout=True, stop_event=stop,
                                 raise_interrupt=False)
@@ -101,7 +167,7 @@ class EditionFilter:
 class Watcher:
     """Builds the edition on demand, keeping the renderer warm between builds."""
 
-    def __init__(self, root: Path, out: Path, options: Options, preview=None):
+    def __init__(self, root: Path, out: Path | str | None, options: Options, preview=None):
         self.root, self.out, self.options, self.preview = root, out, options, preview
         self.renderer = None
         self.warnings: tuple = ()
@@ -112,7 +178,7 @@ class Watcher:
         """Build once and print the line; False if the build failed or was not needed.
 
         `changes`: watchfiles' set of (change, path); empty for the first build."""
-        from .build import build
+        from ..pipeline import build
 
         paths = changed(changes)
         if changes and not paths:
@@ -177,20 +243,49 @@ class Watcher:
 
 def fingerprint(root: Path) -> int:
     """A hash of every file a build reads from the edition: a save that changed nothing
-    (an editor's "save all", a touch) is then not rebuilt."""
+    (an editor's "save all", a touch) is then not rebuilt. What the build may not read
+    is never opened: see `seen`."""
     import hashlib
 
     digest = hashlib.blake2b(digest_size=16)
+    base = root.resolve()
     for name in WATCHED:
-        folder = root / name
-        for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
-            if path.is_file():
-                digest.update(str(path.relative_to(root)).encode() + b"\0")
-                try:
-                    digest.update(path.read_bytes())
-                except OSError:
-                    digest.update(b"unreadable")
+        for path in entries(root / name):
+            digest.update(os.fsencode(path.relative_to(root)) + b"\0")
+            digest.update(seen(path, base) + b"\0")
     return int.from_bytes(digest.digest(), "big")
+
+
+def entries(folder: Path) -> list[Path]:
+    """Every file and link in folder and its subfolders, sorted; links to folders are not followed."""
+    found = []
+    for top, dirs, files in os.walk(folder, followlinks=False):
+        found += [Path(top, n) for n in files]
+        found += [Path(top, n) for n in dirs if os.path.islink(os.path.join(top, n))]
+    return sorted(found)
+
+
+def seen(path: Path, base: Path) -> bytes:
+    """What the fingerprint takes from path: the bytes of a regular file inside the edition;
+    for a link that leads out of it, only where it leads; for anything but a regular file
+    (a FIFO, a device), only its kind. Opening a FIFO would block, and a link out may
+    lead to the builder's private files: the build refuses both, and so does this."""
+    try:
+        if path.is_symlink():
+            target = path.resolve()
+            if not target.is_relative_to(base):
+                return b"a link out to " + os.fsencode(os.readlink(path))
+        kind = stat.S_IFMT(os.stat(path).st_mode)
+        if kind != stat.S_IFREG:
+            return b"not a file: %o" % kind
+        # O_NONBLOCK: a FIFO put there since the stat above does not block the open.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                return b"not a file"
+            return handle.read()
+    except (OSError, RuntimeError, ValueError):  # RuntimeError: a loop of links (Python < 3.13)
+        return b"unreadable"
 
 
 def changed(changes) -> list[tuple[Path, str]]:
@@ -319,7 +414,9 @@ def preview_handler():
         def do_GET(self):
             path = self.path.split("?", 1)[0]
             page = self.server.preview.page
-            if path in ("/", "/index.html"):
+            if not self.for_this_machine():
+                self.send(421, "text/plain", b"this server answers only to 127.0.0.1, localhost and [::1]")
+            elif path in ("/", "/index.html"):
                 self.send(200, "text/html; charset=utf-8", page.html)
             elif path == "/__glossator__/version":
                 self.send(200, "text/plain", str(page.version).encode())
@@ -327,6 +424,14 @@ def preview_handler():
                 self.send(200, "font/otf", (fonts / path[len("/fonts/"):]).read_bytes())
             else:
                 self.send(404, "text/plain", b"not found")
+
+        def for_this_machine(self) -> bool:
+            """True if the request names this machine, with the port, as its Host. A web page
+            from elsewhere whose name an attacker points at 127.0.0.1 (DNS rebinding) sends
+            its own name as the Host, and so cannot read the preview."""
+            port = self.server.server_address[1]
+            names = {f"127.0.0.1:{port}", f"localhost:{port}", f"[::1]:{port}"}
+            return self.headers.get("Host", "").strip().lower() in names
 
         def send(self, status: int, kind: str, body: bytes) -> None:
             self.send_response(status)
