@@ -1,0 +1,43 @@
+"""The WeasyPrint adapter (placement/measure.py) holds every use of WeasyPrint's internals.
+
+These tests fail loudly, naming what changed, if a WeasyPrint upgrade moves the
+internals the adapter reads: the page box tree, its line boxes, the font subsetter.
+"""
+from __future__ import annotations
+
+import pytest
+
+from glossator.placement import measure
+
+
+@pytest.fixture(scope="module")
+def document():
+    from weasyprint import HTML
+
+    html = ("<p id='p1' style='width: 200px'>One two three four five six seven eight nine ten eleven "
+            "twelve thirteen fourteen fifteen sixteen.</p>")
+    return HTML(string=html).render()
+
+
+def test_the_page_box_tree_has_the_shape_the_adapter_reads(document):
+    page = document.pages[0]
+    assert hasattr(page, "_page_box"), "WeasyPrint pages no longer carry _page_box"
+    kinds = {type(box).__name__ for box in measure._descendants(page._page_box)}
+    assert {"BlockBox", "LineBox"} <= kinds, f"box kinds changed: {sorted(kinds)}"
+    assert "p1" in page.anchors
+
+
+def test_lines_are_read_back_with_their_offsets(document):
+    text = ("One two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+            "sixteen.")
+    lines = measure.paragraph_lines(document, {"p1": ("p1", text)})["p1"]
+    assert len(lines) >= 3
+    assert lines[0].start == 0 and all(text[line.start - 1] == " " for line in lines[1:])
+    assert all(a.top < b.top for a, b in zip(lines, lines[1:]))
+
+
+def test_the_font_subsetter_can_be_hooked():
+    from weasyprint.pdf.fonts import Font
+
+    assert callable(getattr(Font, "subset", None)), "weasyprint.pdf.fonts.Font.subset is gone"
+    assert isinstance(measure.subsets_with_harfbuzz(), bool)
