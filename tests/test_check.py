@@ -9,6 +9,7 @@ The findings must be exactly those: no more (no cascades), no fewer.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import pytest
 
 from conftest import REPO, make_edition, run_cli
 from glossator import cli
+from glossator.model import Where
 
 BAD = Path(__file__).parent / "bad"
 CASES = sorted(p.name for p in BAD.iterdir() if p.is_dir() and p.name != "base")
@@ -172,3 +174,39 @@ def test_an_edition_without_annotations_is_clean(tmp_path, capsys):
     root = make_edition(tmp_path / "ed")
     code, report, _ = check_json(root, "--strict", capsys=capsys)
     assert (code, report["findings"]) == (0, [])
+
+
+# --- what reaches the terminal ------------------------------------------------------------------
+
+TERMINAL_CONTROLS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+@pytest.mark.parametrize("form", ["text", "json"])
+def test_terminal_controls_in_the_edition_are_shown_escaped(form, tmp_path):
+    """YAML's \\e and \\a put ESC and BEL in a value; messages quote values; a shared edition
+    must not write the clipboard (OSC 52) or retitle the window of whoever checks it."""
+    root = bad_edition("a101-y106-terminal-escapes", tmp_path / "ed")
+    result = run_cli("check", root, "--format", form)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert not TERMINAL_CONTROLS.search(result.stdout + result.stderr)
+    if form == "json":
+        messages = [f["message"] for f in json.loads(result.stdout)["findings"]]
+    else:
+        messages = result.stdout.splitlines()
+    assert any("Agreement\\x1b]52;c;cm0gLXJmIH4K\\x07”" in m for m in messages), messages
+    assert any("note 'quds\\x1b]0;pwned\\x07\\x1bc\\u202e'" in m for m in messages), messages
+
+
+def test_every_part_of_a_finding_is_printable_however_it_is_made():
+    from dataclasses import replace
+    from glossator.errors import finding
+    made = finding("R101", Where("templates/\x1b[2J.html", 3), reason="\x9b31m\u2066")
+    assert (made.path, made.message) == ("templates/\\x1b[2J.html", "template error: \\x9b31m\\u2066")
+    assert replace(made, path="ed/\x07" + made.path).path == "ed/\\x07templates/\\x1b[2J.html"
+
+
+def test_usage_errors_quote_a_path_printably(tmp_path):
+    result = run_cli("check", "\x1b]0;pwned\x07", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "glossator: \\x1b]0;pwned\\x07: not a folder" in result.stderr
+    assert not TERMINAL_CONTROLS.search(result.stderr)

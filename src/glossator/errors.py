@@ -18,6 +18,7 @@ Foreign exceptions (YAML, Jinja2, WeasyPrint, OS) are wrapped where they enter,
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 ERROR = "error"
@@ -148,8 +149,27 @@ CODES: dict[str, Code] = {
 }
 
 
+# Characters a terminal acts on instead of showing: C0 controls (ESC starts the sequences
+# that set the clipboard, retitle the window or clear the screen), DEL, C1 controls, and
+# the bidirectional overrides and isolates that make text read other than it is, with the
+# line and paragraph separators that editors do not count as line breaks.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """`text` with every character a terminal would act on written as an escape: ESC as \\x1b."""
+    return _UNPRINTABLE.sub(_escape, text)
+
+
+def _escape(match: re.Match) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
 @dataclass(frozen=True)
 class Finding:
+    """One problem. Its text is made printable here, once, whoever builds it: messages quote
+    the edition's own text, and editions are shared between strangers."""
     code: str
     severity: str
     path: str
@@ -157,6 +177,10 @@ class Finding:
     column: int
     message: str
     hint: str
+
+    def __post_init__(self):
+        for name in ("path", "message", "hint"):
+            object.__setattr__(self, name, printable(getattr(self, name)))
 
     def format(self) -> str:
         place = self.path
