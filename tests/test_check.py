@@ -123,7 +123,18 @@ def test_fifty_megabyte_file_is_refused_unread(tmp_path, capsys):
     assert code == 1
     assert [(f["code"], f["path"], f["line"]) for f in report["findings"]] == [
         ("Y115", "annotations/notes.yaml", 1), ("S110", "source/article.md", 1)]
-    assert "50 MB; the limit is 5 MB" in report["findings"][0]["message"]
+    assert "(52,428,800 bytes; the limit is 5,242,880 bytes)" in report["findings"][0]["message"]
+
+
+def test_a_file_one_byte_too_large_says_so_exactly(tmp_path, capsys):
+    from glossator.load import MAX_BYTES
+    root = bad_edition("y108-empty-file", tmp_path / "ed")
+    with open(root / "source" / "article.md", "ab") as handle:
+        handle.truncate(MAX_BYTES + 1)
+    code, report, _ = check_json(root, capsys=capsys)
+    assert code == 1
+    (s110,) = [f for f in report["findings"] if f["code"] == "S110"]
+    assert s110["message"] == "the file is too large (5,242,881 bytes; the limit is 5,242,880 bytes)"
 
 
 def test_json_report(tmp_path):
@@ -210,3 +221,25 @@ def test_usage_errors_quote_a_path_printably(tmp_path):
     assert result.returncode == 2
     assert "glossator: \\x1b]0;pwned\\x07: not a folder" in result.stderr
     assert not TERMINAL_CONTROLS.search(result.stderr)
+
+
+def test_a_render_error_hint_names_a_way_to_see_more_that_exists(monkeypatch, capsys):
+    """R102 once told the user to run --verbose, which no command has; GLOSSATOR_DEBUG=1
+    shows the traceback of the error WeasyPrint raised."""
+    from glossator.errors import CODES, RenderError, finding
+
+    def failing(args):
+        try:
+            raise ValueError("WeasyPrint fell over")
+        except ValueError as exc:
+            raise RenderError([finding("R102", Where("styles"), reason="ValueError")]) from exc
+
+    assert "--verbose" not in CODES["R102"].hint and "GLOSSATOR_DEBUG=1" in CODES["R102"].hint
+    monkeypatch.setattr("glossator.commands.check.run", failing)
+    monkeypatch.setenv("GLOSSATOR_DEBUG", "1")
+    assert cli.main(["check"]) == 3
+    err = capsys.readouterr().err
+    assert "Traceback" in err and "ValueError: WeasyPrint fell over" in err and "R102" in err
+    monkeypatch.delenv("GLOSSATOR_DEBUG")
+    assert cli.main(["check"]) == 3
+    assert "Traceback" not in capsys.readouterr().err

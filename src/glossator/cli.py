@@ -10,6 +10,7 @@ import argparse
 import importlib
 import os
 import sys
+import traceback
 
 from . import __version__
 from .commands import NAMES, report
@@ -40,6 +41,8 @@ def main(argv=None) -> int:
         print(f"glossator: {printable(str(exc))}", file=sys.stderr)  # it may quote a file name or its text
         return exc.exit_code
     except GlossatorError as exc:
+        if os.environ.get("GLOSSATOR_DEBUG") and exc.__cause__ is not None:
+            traceback.print_exception(exc.__cause__)  # the foreign error behind a finding (R102)
         report(exc.findings)
         print(f"glossator: {args.command} failed; previous outputs were left as they were.", file=sys.stderr)
         return exc.exit_code

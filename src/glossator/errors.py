@@ -130,7 +130,8 @@ CODES: dict[str, Code] = {
                  "WeasyPrint broke this line early; rewording a few words nearby usually mends it."),
     "R101": Code(ERROR, "template error: {reason}", "Check the templates in the edition's templates/ folder."),
     "R102": Code(ERROR, "WeasyPrint could not render the edition: {reason}",
-                 "Check styles/*.css; run with --verbose for details."),
+                 "Check the edition's styles/*.css and templates/ for what the message names; "
+                 "set GLOSSATOR_DEBUG=1 to see WeasyPrint's own traceback."),
     "R103": Code(ERROR, "layout did not settle: {reason}",
                  "This is a Glossator bug; please report it with the edition."),
     "O101": Code(ERROR, "cannot write {what}: {reason}",

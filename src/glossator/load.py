@@ -58,7 +58,7 @@ def read_text(root: Path, rel: str, findings: list, codes: tuple[str, str], requ
         return None
     size = path.stat().st_size
     if size > MAX_BYTES:  # refused before reading: a 50 MB file costs nothing
-        findings.append(finding(codes[1], where, size=_megabytes(size), limit=_megabytes(MAX_BYTES)))
+        findings.append(finding(codes[1], where, size=f"{size:,} bytes", limit=f"{MAX_BYTES:,} bytes"))
         return None
     try:
         data = path.read_bytes()
@@ -76,10 +76,6 @@ def read_text(root: Path, rel: str, findings: list, codes: tuple[str, str], requ
         findings.append(finding(codes[0], Where(rel, line), reason="it contains NUL bytes; is it a binary file?"))
         return None
     return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / 2**20:.0f} MB" if size >= 2**20 else f"{size / 2**10:.0f} KB"
 
 
 # --- YAML, as nodes -------------------------------------------------------------------
