@@ -195,3 +195,21 @@ def test_front_matter_aliases_are_refused(tmp_path):
     loaded, found = findings(tmp_path, article=article)
     assert found == [("S104", ARTICLE_MD, 8, 10)]
     assert "YAML aliases are not allowed ('*l0')" in loaded.findings[0].message
+
+
+def test_an_indented_end_marker_is_text_of_the_bio_not_the_end_of_the_front_matter(tmp_path):
+    """YAML ends a document only at a '---' or '...' line in column 1; cut at an indented one,
+    the rest of the bio became a heading of the article, and check passed."""
+    for marker in ("...", "---"):
+        article = ARTICLE.replace("lang: en\n", f"lang: en\nbio: |\n  She wrote:\n  {marker}\n  and then stopped.\n")
+        loaded, found = findings(tmp_path / marker, article=article)
+        assert found == []
+        assert loaded.article.meta.bio == f"She wrote:\n{marker}\nand then stopped."
+        assert [b.kind for b in loaded.article.blocks][:1] == ["paragraph"]
+        assert loaded.article.blocks[0].where.line == 13
+
+
+def test_an_end_marker_in_column_one_ends_an_unfinished_block(tmp_path):
+    article = ARTICLE.replace("lang: en\n", "lang: en\nbio: |\n  She wrote.\n").replace("\n---\n\n", "\n... \n\n")
+    loaded, found = findings(tmp_path, article=article)
+    assert found == [] and loaded.article.meta.bio == "She wrote."

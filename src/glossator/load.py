@@ -176,12 +176,15 @@ def load_article(root: Path, findings: list) -> Article | None:
 
 
 def split_front_matter(text: str) -> tuple[str | None, str, int]:
-    """(front matter YAML, body, the body's first line number)."""
+    """(front matter YAML, body, the body's first line number).
+
+    As in YAML, only a '---' or '...' line at the start of the line ends the front matter:
+    an indented one is text inside a block scalar (a bio quoting a dialogue, say)."""
     lines = text.split("\n")
-    if not lines or lines[0].strip() != "---":
+    if not lines or lines[0].rstrip() != "---":
         return None, text, 1
     for i in range(1, len(lines)):
-        if lines[i].strip() in ("---", "..."):
+        if lines[i].rstrip() in ("---", "..."):
             return "\n".join(lines[1:i]), "\n".join(lines[i + 1:]), i + 2
     return None, text, 1
 
