@@ -9,6 +9,9 @@ The findings must be exactly those: no more (no cascades), no fewer.
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import re
 import shutil
 from pathlib import Path
@@ -243,3 +246,88 @@ def test_a_render_error_hint_names_a_way_to_see_more_that_exists(monkeypatch, ca
     monkeypatch.delenv("GLOSSATOR_DEBUG")
     assert cli.main(["check"]) == 3
     assert "Traceback" not in capsys.readouterr().err
+
+
+# --- files that are not files, and files that may not be read ---------------------------------
+
+def _loop(path):
+    path.unlink()
+    path.symlink_to(path.name)
+
+
+def _dangling(path):
+    path.unlink()
+    path.symlink_to("gone.yaml")
+
+
+def _folder(path):
+    path.unlink()
+    path.mkdir()
+    (path / "inside.yaml").write_text("- id: x\n", encoding="utf-8")
+
+
+def _fifo(path):
+    path.unlink()
+    os.mkfifo(path)
+
+
+@pytest.mark.parametrize("make, kind", [(_folder, "a folder"), (_loop, "a loop of symbolic links"),
+                                        (_dangling, "a symbolic link to a missing file"),
+                                        (_fifo, "a special file (a FIFO, socket or device)")])
+@pytest.mark.parametrize("rel, code", [("annotations/notes.yaml", "Y117"), ("annotations/chronology.yaml", "Y117"),
+                                       ("source/article.md", "S112")])
+def test_a_file_that_is_not_a_file_is_an_error_not_an_empty_file(make, kind, rel, code, tmp_path, capsys):
+    """A notes.yaml that is a folder or a link to itself read as 'no notes', and check passed."""
+    root = bad_edition("y108-empty-file", tmp_path / "ed")
+    (root / "annotations" / "notes.yaml").write_text("[]\n", encoding="utf-8")
+    make(root / rel)
+    code_, report, err = check_json(root, capsys=capsys)
+    assert code_ == 1 and "Traceback" not in err and "internal error" not in err
+    assert [(f["code"], f["path"]) for f in report["findings"]] == [(code, rel)]
+    assert report["findings"][0]["message"] == f"{rel} is {kind}, not a file"
+
+
+def test_an_annotations_file_where_the_folder_should_be(tmp_path, capsys):
+    root = bad_edition("y108-empty-file", tmp_path / "ed")
+    shutil.rmtree(root / "annotations")
+    (root / "annotations").write_text("notes\n", encoding="utf-8")
+    code, report, _ = check_json(root, capsys=capsys)
+    assert code == 1
+    assert [(f["code"], f["path"], f["message"]) for f in report["findings"]] == [
+        ("Y117", "annotations", "annotations is a file, not a folder")]
+
+
+def run_cli_unprivileged(*args, cwd=None):
+    """run_cli, without root's power to read any file: as root, with the capabilities that
+    bypass permissions dropped (setpriv), so that chmod 000 means what it means to a user."""
+    if os.geteuid() != 0:
+        return run_cli(*args, cwd=cwd)
+    if not shutil.which("setpriv"):
+        pytest.skip("running as root without setpriv: permissions cannot be tested")
+    drop = "-dac_override,-dac_read_search"
+    return subprocess.run(["setpriv", f"--bounding-set={drop}", f"--inh-caps={drop}", sys.executable, "-m",
+                           "glossator", *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.parametrize("rel, mode, expected", [
+    ("source/article.md", 0o000, "source/article.md:1: S111 cannot read source/article.md: permission denied"),
+    ("annotations/glossary.yaml", 0o000,
+     "annotations/glossary.yaml:1: Y116 cannot read annotations/glossary.yaml: permission denied"),
+    ("annotations", 0o000, "annotations: Y116 cannot read annotations/: permission denied"),
+    ("annotations", 0o600, "annotations: Y116 cannot read annotations/: permission denied"),
+    ("source", 0o600, "source: S111 cannot read source/: permission denied"),
+])
+def test_a_permission_problem_is_called_one(rel, mode, expected, tmp_path):
+    """Not 'Y109 not UTF-8 … save the file with UTF-8 encoding', and not an internal error."""
+    root = bad_edition("y108-empty-file", tmp_path / "ed")
+    (root / "annotations" / "notes.yaml").write_text("[]\n", encoding="utf-8")
+    (root / rel).chmod(mode)
+    try:
+        result = run_cli_unprivileged("check", cwd=root)
+    finally:
+        (root / rel).chmod(0o755)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == expected and lines[-1].startswith("1 error,"), lines
+    assert "chmod u+r" in lines[1]

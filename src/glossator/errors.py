@@ -56,6 +56,11 @@ CODES: dict[str, Code] = {
                  "Use paragraphs, '::: pullquote' blocks, headings, emphasis and links."),
     "S110": Code(ERROR, "the file is too large ({size}; the limit is {limit})",
                  "An article is a few hundred kilobytes at most: check that this is the right file."),
+    "S111": Code(ERROR, "cannot read {what}: {reason}",
+                 "Check its permissions: in the edition folder, `ls -ld {what}` shows them and "
+                 "`chmod {mode} {what}` lets you read it."),
+    "S112": Code(ERROR, "{what} is {kind}, not a {expected}",
+                 "Make {what} a plain file: the article, in Markdown with front matter."),
     "Y101": Code(ERROR, "YAML syntax error: {reason}",
                  "Check indentation (spaces, not tabs) and quote values that contain ': ' or start with a quote."),
     "Y102": Code(ERROR, "expected a list of {items} at the top level, found {found}",
@@ -84,6 +89,12 @@ CODES: dict[str, Code] = {
                  "An annotation file is a list of items with 'key: value' fields: check brackets and indentation."),
     "Y115": Code(ERROR, "the file is too large ({size}; the limit is {limit})",
                  "Annotation files are a few hundred kilobytes at most: check that this is the right file."),
+    "Y116": Code(ERROR, "cannot read {what}: {reason}",
+                 "Check its permissions: in the edition folder, `ls -ld {what}` shows them and "
+                 "`chmod {mode} {what}` lets you read it."),
+    "Y117": Code(ERROR, "{what} is {kind}, not a {expected}",
+                 "Make {what} a plain {expected} (annotations/ holds notes.yaml, glossary.yaml and "
+                 "chronology.yaml), or remove it if the edition has none."),
     "A101": Code(ERROR, "{item} '{id}': quote not found: “{quote}”{closest}",
                  "Copy the passage exactly as it reads in source/article.md."),
     "A102": Code(ERROR, "{item} '{id}': quote occurs {count} times: {places}",

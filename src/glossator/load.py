@@ -6,8 +6,11 @@ goes on, so one run reports all of them. Callers decide whether to stop.
 from __future__ import annotations
 
 import difflib
+import errno
 import functools
+import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,40 +45,104 @@ def load(root: Path) -> Loaded:
 
 # --- reading files --------------------------------------------------------------
 
-def read_text(root: Path, rel: str, findings: list, codes: tuple[str, str], required: bool) -> str | None:
-    """The file's text, or None (with a finding) if it is missing, too big or not UTF-8.
+@dataclass(frozen=True)
+class FileCodes:
+    """A family's codes for the problems of reading one of its files."""
+    not_a_file: str  # a folder, a FIFO, a loop of links, a link to nothing
+    unreadable: str  # permission denied, or another error of the system's
+    encoding: str  # not UTF-8, or NUL bytes
+    size: str  # larger than MAX_BYTES
 
-    codes: (not UTF-8, too large), the file family's codes for those two problems.
-    """
+
+ARTICLE_CODES = FileCodes("S112", "S111", "S102", "S110")
+ANNOTATION_CODES = FileCodes("Y117", "Y116", "Y109", "Y115")
+
+
+def read_text(root: Path, rel: str, findings: list, codes: FileCodes, required: bool) -> str | None:
+    """The file's text, or None (with a finding) if it is missing, not a file, unreadable,
+    too big or not UTF-8. A missing file is a finding only if `required`."""
     path = root / rel
     where = Where(rel, 1)
-    if not path.is_file():
+    kind = file_kind(path)
+    if kind == "missing":
         if required:
             findings.append(finding("S101", Where(rel), what=rel))
+        return None
+    if kind == "denied":  # a folder on the way may not be searched: say which, once
+        folder = blocked_folder(root, rel)
+        _add_once(findings, finding(codes.unreadable, Where(folder), what=f"{folder}/",
+                                    reason="permission denied", mode="u+rx"))
+        return None
+    if kind != "a file":
+        findings.append(finding(codes.not_a_file, Where(rel), what=rel, kind=kind, expected="file"))
         return None
     if not path.resolve().is_relative_to(root.resolve()):  # a link leading out of the edition
         findings.append(finding("X103", Where(rel), target=path.resolve()))
         return None
     size = path.stat().st_size
     if size > MAX_BYTES:  # refused before reading: a 50 MB file costs nothing
-        findings.append(finding(codes[1], where, size=f"{size:,} bytes", limit=f"{MAX_BYTES:,} bytes"))
+        findings.append(finding(codes.size, where, size=f"{size:,} bytes", limit=f"{MAX_BYTES:,} bytes"))
         return None
     try:
         data = path.read_bytes()
     except OSError as exc:
-        findings.append(finding(codes[0], where, reason=f"cannot read it: {exc.strerror or exc}"))
+        reason = "permission denied" if isinstance(exc, PermissionError) else (exc.strerror or str(exc))
+        findings.append(finding(codes.unreadable, where, what=rel, reason=reason, mode="u+r"))
         return None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        findings.append(finding(codes[0], Where(rel, line), reason=f"byte 0x{data[exc.start]:02x} at offset {exc.start}"))
+        line = _line_breaks(data[: exc.start].decode("utf-8", "replace")) + 1
+        findings.append(finding(codes.encoding, Where(rel, line),
+                                reason=f"byte 0x{data[exc.start]:02x} at offset {exc.start}"))
         return None
     if "\x00" in text:
-        line = text[: text.index("\x00")].count("\n") + 1
-        findings.append(finding(codes[0], Where(rel, line), reason="it contains NUL bytes; is it a binary file?"))
+        line = _line_breaks(text[: text.index("\x00")]) + 1
+        findings.append(finding(codes.encoding, Where(rel, line), reason="it contains NUL bytes; is it a binary file?"))
         return None
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def file_kind(path: Path) -> str:
+    """What is at `path`, as messages say it ("a file", "a folder", "a loop of symbolic
+    links"...), or "missing", or "denied" (a folder on the way may not be searched)."""
+    try:
+        mode = path.stat().st_mode  # follows links: what a read would open
+    except PermissionError:
+        return "denied"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "a loop of symbolic links"
+        if path.is_symlink():
+            return "a symbolic link to a missing file"
+        return "missing"  # ENOENT; ENOTDIR (a file where a folder should be) is reported for the folder
+    if stat.S_ISREG(mode):
+        return "a file"
+    return "a folder" if stat.S_ISDIR(mode) else "a special file (a FIFO, socket or device)"
+
+
+def blocked_folder(root: Path, rel: str) -> str:
+    """The first folder on the way to `rel` that may not be searched, relative to root."""
+    parts = Path(rel).parts[:-1]
+    for depth in range(len(parts)):
+        folder = root.joinpath(*parts[: depth + 1])
+        try:
+            os.stat(folder / ".")
+        except PermissionError:
+            return Path(*parts[: depth + 1]).as_posix()
+        except OSError:
+            break
+    return Path(*parts).as_posix() if parts else "."
+
+
+def _add_once(findings: list, found: Finding) -> None:
+    if found not in findings:
+        findings.append(found)
+
+
+def _line_breaks(text: str) -> int:
+    """How many line breaks an editor sees in `text`: \\n, \\r\\n or \\r (not U+2028 or NEL)."""
+    return text.count("\n") + text.count("\r") - text.count("\r\n")
 
 
 # --- YAML, as nodes -------------------------------------------------------------------
@@ -158,7 +225,7 @@ _META_REQUIRED = ("title", "author")
 
 
 def load_article(root: Path, findings: list) -> Article | None:
-    text = read_text(root, ARTICLE, findings, ("S102", "S110"), required=True)
+    text = read_text(root, ARTICLE, findings, ARTICLE_CODES, required=True)
     if text is None:
         return None
     front, body, body_line = split_front_matter(text)
@@ -337,6 +404,10 @@ class Item:
 
 
 def load_annotations(root: Path, findings: list) -> Annotations:
+    kind = file_kind(root / ANNOTATIONS)
+    if kind not in ("a folder", "missing", "denied"):  # a file, a link to nothing: no notes, said so
+        findings.append(finding("Y117", Where(ANNOTATIONS), what=ANNOTATIONS, kind=kind, expected="folder"))
+        return Annotations()
     notes = read_items(root, schema.NOTES, findings)
     terms = read_items(root, schema.GLOSSARY, findings)
     events = read_items(root, schema.CHRONOLOGY, findings)
@@ -357,7 +428,7 @@ def load_annotations(root: Path, findings: list) -> Annotations:
 
 def read_items(root: Path, spec: schema.FileSpec, findings: list) -> list[Item]:
     rel = f"{ANNOTATIONS}/{spec.filename}"
-    text = read_text(root, rel, findings, ("Y109", "Y115"), required=False)
+    text = read_text(root, rel, findings, ANNOTATION_CODES, required=False)
     if text is None:
         return []
     try:
