@@ -213,3 +213,10 @@ def test_an_end_marker_in_column_one_ends_an_unfinished_block(tmp_path):
     article = ARTICLE.replace("lang: en\n", "lang: en\nbio: |\n  She wrote.\n").replace("\n---\n\n", "\n... \n\n")
     loaded, found = findings(tmp_path, article=article)
     assert found == [] and loaded.article.meta.bio == "She wrote."
+
+
+def test_columns_count_from_the_line_an_editor_shows(tmp_path):
+    """PyYAML starts a new line, and column 1, after U+2028; an editor does not."""
+    line = '- {id: a, body: "x\u2028y\x85z", colour: red, quote: the Quds Force}\n'
+    _, found = findings(tmp_path, notes="- id: b\n  quote: \"the\u2029Green Zone\"\n  body: x\n" + line)
+    assert found == [("Y105", NOTES, 4, line.index("colour") + 1)]

@@ -95,6 +95,8 @@ CODES: dict[str, Code] = {
     "Y117": Code(ERROR, "{what} is {kind}, not a {expected}",
                  "Make {what} a plain {expected} (annotations/ holds notes.yaml, glossary.yaml and "
                  "chronology.yaml), or remove it if the edition has none."),
+    "Y118": Code(ERROR, "a {name} here, which YAML reads as a line break",
+                 "Replace it with a space (text pasted from web pages often carries these), or quote the value."),
     "A101": Code(ERROR, "{item} '{id}': quote not found: “{quote}”{closest}",
                  "Copy the passage exactly as it reads in source/article.md."),
     "A102": Code(ERROR, "{item} '{id}': quote occurs {count} times: {places}",

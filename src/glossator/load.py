@@ -5,6 +5,7 @@ goes on, so one run reports all of them. Callers decide whether to stop.
 """
 from __future__ import annotations
 
+import bisect
 import difflib
 import errno
 import functools
@@ -202,7 +203,32 @@ def yaml_problem(exc: yaml.YAMLError, rel: str, text: str) -> Finding:
         return finding(exc.code, where, **exc.details)
     if _char_at(text, where.line - 1, where.column - 1) == "\t":
         return finding("Y112", where)
+    odd = odd_break_in(exc, text)
+    if odd is not None:
+        return finding("Y118", _place_of(text, odd, rel), name=_ODD_BREAKS[text[odd]])
     return finding("Y101", where, reason=_yaml_reason(exc))
+
+
+# Line breaks for YAML, not for editors; text pasted from web pages carries them.
+_ODD_BREAKS = {"\x85": "next-line character (NEL, U+0085)", "\u2028": "line separator (U+2028)",
+               "\u2029": "paragraph separator (U+2029)"}
+
+
+def odd_break_in(exc: yaml.YAMLError, text: str) -> int | None:
+    """Where a break only YAML sees lies on the line of a YAML error, before it: a line
+    break in the middle of a value, in YAML's eyes, is the likely cause of the error."""
+    marks = [m.pointer for m in (getattr(exc, "context_mark", None), getattr(exc, "problem_mark", None))
+             if m is not None and m.buffer is not None]
+    if not marks:
+        return None
+    start = text.rfind("\n", 0, min(marks)) + 1
+    found = [i for i in (text.find(odd, start, max(marks)) for odd in _ODD_BREAKS) if i >= 0]
+    return min(found) if found else None
+
+
+def _place_of(text: str, offset: int, rel: str, first_line: int = 1) -> Where:
+    line_start = text.rfind("\n", 0, offset) + 1
+    return Where(rel, text.count("\n", 0, offset) + first_line, offset - line_start + 1)
 
 
 def yaml_where(exc: yaml.YAMLError, rel: str, first_line: int = 1) -> Where:
@@ -210,7 +236,31 @@ def yaml_where(exc: yaml.YAMLError, rel: str, first_line: int = 1) -> Where:
     noticed it, or, if that is the end of the file, where the unclosed thing began."""
     problem, context = getattr(exc, "problem_mark", None), getattr(exc, "context_mark", None)
     mark = context if context and "end of stream" in str(getattr(exc, "problem", "")) else problem or context
-    return Where(rel, mark.line + first_line, mark.column + 1) if mark else Where(rel, first_line)
+    if not mark:
+        return Where(rel, first_line)
+    line, column = editor_place(mark)
+    return Where(rel, line + first_line, column + 1)
+
+
+def editor_place(mark) -> tuple[int, int]:
+    """A PyYAML mark's (line, column), 0-based, as an editor counts them.
+
+    YAML counts NEL, U+2028 and U+2029 as line breaks (text pasted from the web has
+    them); editors break lines at '\\n' only (read_text made every line end one), so
+    PyYAML's own count would send the user to the wrong line."""
+    starts = _line_starts(mark.buffer) if mark.buffer is not None else None
+    if starts is None:
+        return mark.line, mark.column
+    line = bisect.bisect_right(starts, mark.pointer) - 1
+    return line, mark.pointer - starts[line]
+
+
+@functools.lru_cache(maxsize=8)
+def _line_starts(text: str) -> tuple[int, ...] | None:
+    """Where each of the text's lines starts; None if PyYAML counts its lines right."""
+    if not any(odd in text for odd in _ODD_BREAKS):
+        return None
+    return (0, *(m.end() for m in re.finditer("\n", text)))
 
 
 def _char_at(text: str, line: int, column: int) -> str:
@@ -286,7 +336,13 @@ def meta_node(front: str, findings: list):
         node = compose_yaml(front)
     except yaml.YAMLError as exc:
         # The front matter starts on the file's line 2, after the opening '---'.
-        findings.append(finding("S104", yaml_where(exc, ARTICLE, 2), reason=_yaml_reason(exc, 2)))
+        odd = odd_break_in(exc, front)
+        if odd is not None:
+            findings.append(finding("S104", _place_of(front, odd, ARTICLE, 2),
+                                    reason=f"a {_ODD_BREAKS[front[odd]]} here, which YAML reads as a line break: "
+                                           "replace it with a space, or quote the value"))
+        else:
+            findings.append(finding("S104", yaml_where(exc, ARTICLE, 2), reason=_yaml_reason(exc, 2)))
         return None
     if node is None:
         return yaml.MappingNode("tag:yaml.org,2002:map", [])
@@ -641,7 +697,8 @@ def check_repeated_events(made: list[tuple[Item, Event]], findings: list) -> Non
 
 def _where(rel: str, node, first_line: int = 1) -> Where:
     """Where a node starts, in a file whose YAML begins on line `first_line`."""
-    return Where(rel, node.start_mark.line + first_line, node.start_mark.column + 1)
+    line, column = editor_place(node.start_mark)
+    return Where(rel, line + first_line, column + 1)
 
 
 def _node_kind(node) -> str:
@@ -661,5 +718,5 @@ def _yaml_reason(exc: yaml.YAMLError, first_line: int = 1) -> str:
     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
     context, mark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
     if context and mark:
-        return f"{problem} ({context} that starts at line {mark.line + first_line})"
+        return f"{problem} ({context} that starts at line {editor_place(mark)[0] + first_line})"
     return f"{problem} ({context})" if context else str(problem)
