@@ -1,6 +1,11 @@
 """Loading: every problem a finding at the offending key or value, all of them in one run."""
 from __future__ import annotations
 
+import datetime
+import os
+
+import pytest
+
 from conftest import ARTICLE, make_edition
 from glossator.load import load
 
@@ -220,3 +225,30 @@ def test_columns_count_from_the_line_an_editor_shows(tmp_path):
     line = '- {id: a, body: "x\u2028y\x85z", colour: red, quote: the Quds Force}\n'
     _, found = findings(tmp_path, notes="- id: b\n  quote: \"the\u2029Green Zone\"\n  body: x\n" + line)
     assert found == [("Y105", NOTES, 4, line.index("colour") + 1)]
+
+
+# --- dates --------------------------------------------------------------------------------------
+
+def test_year_zero_is_refused_where_it_is_written(tmp_path):
+    """'0000' passed check, and the build failed with an internal error."""
+    loaded, found = findings(tmp_path, article=ARTICLE.replace("date: 2021-05-04", 'date: "0000"'),
+                             chronology='- date: "0000-01"\n  event: x\n')
+    assert found == [("S106", ARTICLE_MD, 5, 7), ("C101", "annotations/chronology.yaml", 1, 9)]
+    assert loaded.findings[0].message == (
+        "front matter: 'date' “0000” is not a date: there is no year 0000; years run from 0001 to 9999")
+
+
+@pytest.mark.parametrize("text", ["0001", "0001-01-01", "1863-11-19", "1969-12-31", "1970", "2038-01-20",
+                                  "9999", "9999-12-31"])
+def test_every_date_check_accepts_the_build_can_use(text, monkeypatch):
+    """The build fixes the PDF's timestamps from the article's date (SOURCE_DATE_EPOCH, which
+    may not be negative): every date from 0001 to 9999 gives one, before 1970 the epoch's start."""
+    from glossator.commands.build import source_date
+    from glossator.model import PartialDate
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    date = PartialDate.parse(text)
+    with source_date(date):
+        epoch = int(os.environ["SOURCE_DATE_EPOCH"])
+    expected = datetime.datetime(date.year, date.month or 1, date.day or 1, tzinfo=datetime.timezone.utc)
+    assert epoch == max(0, int(expected.timestamp()))
+    assert date.display() and date.iso() == text

@@ -129,7 +129,7 @@ CODES: dict[str, Code] = {
                  "Keep each term and alias on one entry only."),
     "G103": Code(ERROR, "glossary term '{term}': see: '{target}' is not a glossary id{suggestion}",
                  "Use the id (or the slug of the term) of another glossary entry."),
-    "C101": Code(ERROR, "chronology: '{field}' “{value}” is not an ISO date",
+    "C101": Code(ERROR, "chronology: '{field}' “{value}” is not a date: {reason}",
                  "Write a year, year-month or year-month-day: \"2003\", \"2011-12\", \"2020-01-03\"."),
     "C102": Code(ERROR, "chronology: end {end} is before date {date}",
                  "Swap the two dates, or correct one."),

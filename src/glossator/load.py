@@ -315,9 +315,9 @@ def parse_meta(front: str, findings: list) -> Meta | None:
     if values.get("date"):
         try:
             date = PartialDate.parse(values["date"])
-        except ValueError:
+        except ValueError as exc:
             findings.append(finding("S106", places["date"], field="date",
-                                    reason=f"“{values['date']}” is not an ISO date",
+                                    reason=f"“{values['date']}” is not a date: {exc}",
                                     fix="Write it as YYYY, YYYY-MM or YYYY-MM-DD."))
             ok = False
     if not ok:
@@ -621,8 +621,8 @@ def make_event(item: Item, findings: list) -> Event | None:
         if name in v:
             try:
                 dates[name] = PartialDate.parse(v[name])
-            except ValueError:
-                findings.append(finding("C101", item.places[name], field=name, value=v[name]))
+            except ValueError as exc:
+                findings.append(finding("C101", item.places[name], field=name, value=v[name], reason=exc))
     if len(dates) < len({"date", "end"} & set(v)):
         return None
     if "end" in dates and dates["end"] < dates["date"]:

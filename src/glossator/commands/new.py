@@ -45,8 +45,8 @@ def run(args) -> int:
     if given.get("date"):
         try:
             PartialDate.parse(given["date"])
-        except ValueError:
-            raise UsageError(f"--date {given['date']}: not a date. Write it as YYYY, YYYY-MM or YYYY-MM-DD.")
+        except ValueError as exc:
+            raise UsageError(f"--date {given['date']}: not a date ({exc}).") from exc
     imported = None
     if args.source:
         from ..importer import import_text
