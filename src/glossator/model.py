@@ -242,6 +242,7 @@ class ComposedNote:
     sources_html: tuple[str, ...]
     see: tuple[tuple[int, str], ...]  # (number, title) of notes it refers to
     block: int  # index of the block holding the call
+    where: Where | None = None  # the note in annotations/notes.yaml, for messages
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import logging
+import traceback
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -88,7 +89,7 @@ class Renderer:
         document = self.with_appendices(body, edition, geometry, options, final_args)
         layouts, reused = self.reuse.counts()
         warnings = short_line_warnings(edition, measured, geometry) + tuple(
-            finding("L101", Where("annotations/notes.yaml"), number=n.number, id=n.id)
+            finding("L101", n.where or Where("annotations/notes.yaml"), number=n.number, id=n.id)
             for n in edition.notes if n.number in plan.footnotes)
         pdf = self.write_pdf(document)
         page_html = self.html(edition, geometry, options, part="all", inline_css=self.inline_css(), **final_args)
@@ -202,8 +203,7 @@ class Renderer:
                 timeline=timeline_for(edition, geometry) if part in ("all", "appendices") else None,
             )
         except jinja2.TemplateError as exc:
-            where = Where(getattr(exc, "filename", None) or "templates", getattr(exc, "lineno", 0) or 0)
-            raise RenderError([finding("R101", where, reason=str(exc))]) from exc
+            raise RenderError([finding("R101", template_where(exc, self.root), reason=str(exc))]) from exc
 
     def layout(self, html: str):
         from weasyprint import HTML
@@ -222,6 +222,18 @@ class Renderer:
         close the element early."""
         css = "\n".join(p.read_text(encoding="utf-8") for p in self.css_files)
         return Markup(css.replace("</", "<\\/"))
+
+
+def template_where(exc: jinja2.TemplateError, root: Path) -> Where:
+    """The template file and line of a Jinja2 error: a syntax error carries them; for an error
+    while rendering, Jinja2 rewrites the traceback so that its innermost template frame names them."""
+    filename, line = getattr(exc, "filename", None), getattr(exc, "lineno", None) or 0
+    if not filename:
+        frames = [(f.f_code.co_filename, n) for f, n in traceback.walk_tb(exc.__traceback__)
+                  if f.f_code.co_filename.endswith(".j2")]
+        filename, line = frames[-1] if frames else ("templates", 0)
+    path = Path(filename)
+    return Where(path.relative_to(root).as_posix() if path.is_relative_to(root) else filename, line)
 
 
 @functools.cache  # the package's own files: read once per process, not on every rebuild
@@ -302,8 +314,8 @@ def decide(edition: Edition, geometry: Geometry, measured: Measured, plan: Plan,
     area, gap = note_area(geometry), geometry.note_gap * PX_PER_PT
     predicted, predictor = measured, None
     for _ in range(len(edition.notes) + MAX_PASSES):  # a break for each note at most, and some to spare
-        placed, overflows = layout.place(wanted_notes(edition, predicted, plan, geometry, heights), *area, gap,
-                                         footnote_tops(edition, predicted, measured, plan, area[1], gap))
+        wanted = wanted_notes(edition, predicted, plan, geometry, heights)
+        placed, overflows = layout.place(wanted, *area, gap, footnote_tops(edition, predicted, measured, plan, area[1], gap))
         if not overflows:
             return predicted, placed
         new_break = choose_break(overflows[0], edition, predicted, plan.breaks)
@@ -316,7 +328,9 @@ def decide(edition: Edition, geometry: Geometry, measured: Measured, plan: Plan,
         return None  # a predicted page that breaks cannot mend: see it laid out for real
     if move_notes(overflows[0], edition, measured, plan):
         return None
-    raise RenderError([finding("L102", Where("annotations/notes.yaml"), page=overflows[0].page + 1)])
+    first = min(w.number for w in wanted if w.page == overflows[0].page)  # the page's first note, in notes.yaml
+    where = next(n.where for n in edition.notes if n.number == first) or Where("annotations/notes.yaml")
+    raise RenderError([finding("L102", where, page=overflows[0].page + 1)])
 
 
 def wanted_notes(edition: Edition, measured: Measured, plan: Plan, geometry: Geometry,
