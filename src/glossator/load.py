@@ -198,7 +198,7 @@ def compose_yaml(text: str):
 
 def yaml_problem(exc: yaml.YAMLError, rel: str, text: str) -> Finding:
     """The finding for a YAML error in the file `rel`, whose text is `text`."""
-    where = yaml_where(exc, rel)
+    where = yaml_where(exc, rel, text)
     if isinstance(exc, Refused):
         return finding(exc.code, where, **exc.details)
     if _char_at(text, where.line - 1, where.column - 1) == "\t":
@@ -231,9 +231,11 @@ def _place_of(text: str, offset: int, rel: str, first_line: int = 1) -> Where:
     return Where(rel, text.count("\n", 0, offset) + first_line, offset - line_start + 1)
 
 
-def yaml_where(exc: yaml.YAMLError, rel: str, first_line: int = 1) -> Where:
-    """Where a YAML error is, in a file whose YAML starts on line `first_line`: where PyYAML
-    noticed it, or, if that is the end of the file, where the unclosed thing began."""
+def yaml_where(exc: yaml.YAMLError, rel: str, text: str, first_line: int = 1) -> Where:
+    """Where a YAML error is, in a file whose YAML, `text`, starts on line `first_line`: where
+    PyYAML noticed it, or, if that is the end of the file, where the unclosed thing began."""
+    if isinstance(exc, yaml.reader.ReaderError):  # a character YAML does not allow: by its offset
+        return _place_of(text, min(max(exc.position, 0), len(text)), rel, first_line)
     problem, context = getattr(exc, "problem_mark", None), getattr(exc, "context_mark", None)
     mark = context if context and "end of stream" in str(getattr(exc, "problem", "")) else problem or context
     if not mark:
@@ -342,7 +344,7 @@ def meta_node(front: str, findings: list):
                                     reason=f"a {_ODD_BREAKS[front[odd]]} here, which YAML reads as a line break: "
                                            "replace it with a space, or quote the value"))
         else:
-            findings.append(finding("S104", yaml_where(exc, ARTICLE, 2), reason=_yaml_reason(exc, 2)))
+            findings.append(finding("S104", yaml_where(exc, ARTICLE, front, 2), reason=_yaml_reason(exc, 2)))
         return None
     if node is None:
         return yaml.MappingNode("tag:yaml.org,2002:map", [])
