@@ -160,3 +160,13 @@ def test_an_unreadable_from_file_is_a_usage_error(tmp_path):
     assert result.returncode == 2, result.stderr
     assert "raw.txt: cannot read it (Permission denied)" in result.stderr
     assert not (tmp_path / "ed").exists()
+
+
+def test_the_import_report_shows_terminal_controls_of_the_pasted_text_escaped(tmp_path):
+    raw = tmp_path / "raw.txt"
+    prose = "A paragraph of the article, long enough to be one, about the hour of the meeting."
+    raw.write_text(f"{prose}\n\nSign up for our newsletter\x1b]52;c;cm0gLXJmIH4K\x07\n", encoding="utf-8")
+    result = run_cli("new", tmp_path / "ed", "--from", raw, "--title", "T", "--author", "A")
+    assert result.returncode == 0, result.stderr
+    assert "newsletter\\x1b]52;c;cm0gLXJmIH4K\\x07”" in result.stdout
+    assert "\x1b" not in result.stdout + result.stderr and "\x07" not in result.stdout + result.stderr

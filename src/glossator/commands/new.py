@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 from .. import schema
-from ..errors import OutputError, UsageError, finding
+from ..errors import OutputError, UsageError, finding, printable
 from ..model import PartialDate, Where
 from . import display
 
@@ -87,7 +87,8 @@ def read_raw(path: Path) -> str:
 def report_import(imported, source: str, article: str) -> None:
     print(f"made {article} from {source}; review these decisions:")
     for d in sorted(imported.decisions, key=lambda d: (d.line == 0, d.line)):
-        print(f"  {source}:{d.line}: {d.what}" if d.line else f"  {d.what}")
+        # The decisions quote the pasted text, which may hold terminal controls.
+        print(printable(f"  {source}:{d.line}: {d.what}" if d.line else f"  {d.what}"))
     for name in imported.missing:
         print(f"{article}: the front matter has no {name}: add '{name}:' (or pass --{name}); "
               f"`glossator check` reports it as an error until then.", file=sys.stderr)
