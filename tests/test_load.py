@@ -3,8 +3,11 @@ from __future__ import annotations
 
 import datetime
 import os
+from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import ARTICLE, make_edition
 from glossator.load import load
@@ -252,3 +255,20 @@ def test_every_date_check_accepts_the_build_can_use(text, monkeypatch):
     expected = datetime.datetime(date.year, date.month or 1, date.day or 1, tzinfo=datetime.timezone.utc)
     assert epoch == max(0, int(expected.timestamp()))
     assert date.display() and date.iso() == text
+
+
+@given(st.lists(st.sampled_from(["- id: a\n", "  quote: x\n", "  body: \"p\u2028q\x85r\u2029s\"\n", "  body: p\u2028q\n",
+                                 "  colour: red\n", "  see: [\u2028b]\n", "- [\u2029\n", "  x\x85: y\n", "\"\u2028\n"]),
+                min_size=1, max_size=12))
+@settings(max_examples=150, deadline=None, database=None, derandomize=True)
+def test_every_line_reported_is_a_line_of_the_file_an_editor_shows(lines):
+    import tempfile
+    text = "".join(lines)
+    with tempfile.TemporaryDirectory() as tmp:
+        root = make_edition(Path(tmp) / "ed")
+        (root / "annotations" / "notes.yaml").write_text(text, encoding="utf-8")
+        found = load(root).findings
+    last_line = text.count("\n") + 1
+    for f in found:
+        line_text = text.split("\n")[f.line - 1] if f.line else ""
+        assert f.line <= last_line and f.column <= len(line_text) + 1, (f, text)
