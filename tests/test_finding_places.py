@@ -25,8 +25,8 @@ NOTES = """\
      "templates/edition.html.j2:4: R101 template error: 'glossator.model.Edition object' has no attribute 'nothing'"),
     ({"edition.html.j2": "<!doctype html>\n{% if x %}\n<p>{{ edition.meta.title }</p>\n"},
      "templates/edition.html.j2:3: R101 template error: unexpected '}'"),
-    ({"edition.html.j2": "<!doctype html>\n{% include 'part.j2' %}\n", "part.j2": "<p>\n\n{{ missing() }}</p>\n"},
-     "templates/part.j2:3: R101 template error: 'missing' is undefined"),
+    ({"edition.html.j2": "<!doctype html>\n{% include 'part.html' %}\n", "part.html": "<p>\n\n{{ missing() }}</p>\n"},
+     "templates/part.html:3: R101 template error: 'missing' is undefined"),
 ])
 def test_a_template_error_names_the_template_file_and_line(templates, expected, tmp_path):
     """A syntax error carried its file (absolute) and line; an error while rendering had

@@ -229,8 +229,9 @@ def template_where(exc: jinja2.TemplateError, root: Path) -> Where:
     while rendering, Jinja2 rewrites the traceback so that its innermost template frame names them."""
     filename, line = getattr(exc, "filename", None), getattr(exc, "lineno", None) or 0
     if not filename:
+        folders = (root / "templates", TEMPLATES)
         frames = [(f.f_code.co_filename, n) for f, n in traceback.walk_tb(exc.__traceback__)
-                  if f.f_code.co_filename.endswith(".j2")]
+                  if any(Path(f.f_code.co_filename).is_relative_to(folder) for folder in folders)]
         filename, line = frames[-1] if frames else ("templates", 0)
     path = Path(filename)
     return Where(path.relative_to(root).as_posix() if path.is_relative_to(root) else filename, line)
