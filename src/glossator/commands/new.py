@@ -112,6 +112,9 @@ def write_new(root: Path, files: dict[str, str]) -> list[Path]:
         remove(made)
         raise OutputError([finding("O104", Where(str(exc.filename or root)), what=str(exc.filename or root),
                                    reason=exc.strerror or exc)]) from exc
+    except BaseException:  # interrupted (Ctrl-C): leave nothing half-made either
+        remove(made)
+        raise
     return [path for path in made if path.is_file()]
 
 
@@ -156,7 +159,10 @@ def remove(made: list[Path]) -> None:
     """Undo a failed write_new: its files, then its folders, the deepest first."""
     for path in reversed(made):
         try:
-            path.rmdir() if path.is_dir() and not path.is_symlink() else path.unlink()
+            if path.is_dir() and not path.is_symlink():
+                path.rmdir()
+            else:
+                path.unlink()
         except OSError:
             pass  # left behind: the error that stopped the writing is the one to report
 
