@@ -257,9 +257,11 @@ def test_every_date_check_accepts_the_build_can_use(text, monkeypatch):
     assert date.display() and date.iso() == text
 
 
-@given(st.lists(st.sampled_from(["- id: a\n", "  quote: x\n", "  body: \"p\u2028q\x85r\u2029s\"\n", "  body: p\u2028q\n",
-                                 "  colour: red\n", "  see: [\u2028b]\n", "- [\u2029\n", "  x\x85: y\n", "\"\u2028\n"]),
-                min_size=1, max_size=12))
+PASTED_LINES = ["- id: a\n", "  quote: x\n", "  body: \"p\u2028q\x85r\u2029s\"\n", "  body: p\u2028q\n",
+                "  colour: red\n", "  see: [\u2028b]\n", "- [\u2029\n", "  x\x85: y\n", "\"\u2028\n"]
+
+
+@given(st.lists(st.sampled_from(PASTED_LINES), min_size=1, max_size=12))
 @settings(max_examples=150, deadline=None, database=None, derandomize=True)
 def test_every_line_reported_is_a_line_of_the_file_an_editor_shows(lines):
     import tempfile

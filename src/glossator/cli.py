@@ -52,6 +52,6 @@ def main(argv=None) -> int:
     except Exception as exc:  # a bug: say so plainly, keep the traceback for those who ask
         if os.environ.get("GLOSSATOR_DEBUG"):
             raise
-        print(f"glossator: internal error ({type(exc).__name__}: {printable(str(exc))}). Previous outputs were left as they "
-              "were. Set GLOSSATOR_DEBUG=1 to see the traceback, and please report it.", file=sys.stderr)
+        print(f"glossator: internal error ({type(exc).__name__}: {printable(str(exc))}). Previous outputs were "
+              "left as they were. Set GLOSSATOR_DEBUG=1 to see the traceback, and please report it.", file=sys.stderr)
         return 70

@@ -316,7 +316,8 @@ def decide(edition: Edition, geometry: Geometry, measured: Measured, plan: Plan,
     predicted, predictor = measured, None
     for _ in range(len(edition.notes) + MAX_PASSES):  # a break for each note at most, and some to spare
         wanted = wanted_notes(edition, predicted, plan, geometry, heights)
-        placed, overflows = layout.place(wanted, *area, gap, footnote_tops(edition, predicted, measured, plan, area[1], gap))
+        placed, overflows = layout.place(wanted, *area, gap,
+                                         footnote_tops(edition, predicted, measured, plan, area[1], gap))
         if not overflows:
             return predicted, placed
         new_break = choose_break(overflows[0], edition, predicted, plan.breaks)
