@@ -331,3 +331,12 @@ def test_a_permission_problem_is_called_one(rel, mode, expected, tmp_path):
     lines = result.stdout.splitlines()
     assert lines[0] == expected and lines[-1].startswith("1 error,"), lines
     assert "chmod u+r" in lines[1]
+
+
+def test_composed_notes_keep_their_place_in_notes_yaml(tmp_path):
+    """For the layout's findings (L101, L102), which name a note: its line in notes.yaml."""
+    from glossator.pipeline import check
+    notes = "- id: sofa\n  quote: Status of Forces Agreement\n  body: x\n\n- id: quds\n  quote: the Quds Force\n  body: y\n"
+    edition = check(make_edition(tmp_path / "ed", notes=notes)).edition
+    assert [(n.id, n.where) for n in edition.notes] == [("sofa", Where("annotations/notes.yaml", 1, 3)),
+                                                        ("quds", Where("annotations/notes.yaml", 5, 3))]

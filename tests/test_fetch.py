@@ -144,9 +144,9 @@ def test_make_fetcher_allows_an_edition_without_styles(tmp_path):
 
 def test_locate_finds_the_local_font_that_asked_for_a_file_of_the_machine(root):
     """WeasyPrint asks for the file fontconfig found for local(NAME), not for the name; the
-    finding named 'styles/ or templates/'. Lines count as an editor counts them (U+2028)."""
+    finding named 'styles/ or templates/'."""
     (root / "styles" / "fonts.css").write_text(
-        "/* pasted\u2028 */\n@font-face { font-family: A; src: local(Nothing Such); }\n"
+        "/* fonts */\n@font-face { font-family: A; src: local(Nothing Such); }\n"
         "@font-face {\n  font-family: B;\n  src: local('DejaVu Sans Bold'), url(b.woff);\n}\n", encoding="utf-8")
     url = "file:///usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
     assert locate(url, root) == Where("styles/fonts.css", 5, 8)

@@ -221,8 +221,7 @@ def _asking_lines(root: Path):
                 continue
             base = path2url(path) if path.suffix == ".css" else path2url(str(THEME) + "/")
             text = path.read_text(encoding="utf-8", errors="replace")
-            # Lines as an editor counts them: splitlines() also breaks at U+2028, NEL and form feeds.
-            for number, line in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1):
+            for number, line in enumerate(text.splitlines(), 1):
                 yield path.relative_to(root).as_posix(), number, line, base
 
 

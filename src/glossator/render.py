@@ -22,7 +22,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 import logging
-import traceback
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -89,7 +88,7 @@ class Renderer:
         document = self.with_appendices(body, edition, geometry, options, final_args)
         layouts, reused = self.reuse.counts()
         warnings = short_line_warnings(edition, measured, geometry) + tuple(
-            finding("L101", n.where or Where("annotations/notes.yaml"), number=n.number, id=n.id)
+            finding("L101", Where("annotations/notes.yaml"), number=n.number, id=n.id)
             for n in edition.notes if n.number in plan.footnotes)
         pdf = self.write_pdf(document)
         page_html = self.html(edition, geometry, options, part="all", inline_css=self.inline_css(), **final_args)
@@ -203,7 +202,8 @@ class Renderer:
                 timeline=timeline_for(edition, geometry) if part in ("all", "appendices") else None,
             )
         except jinja2.TemplateError as exc:
-            raise RenderError([finding("R101", template_where(exc, self.root), reason=str(exc))]) from exc
+            where = Where(getattr(exc, "filename", None) or "templates", getattr(exc, "lineno", 0) or 0)
+            raise RenderError([finding("R101", where, reason=str(exc))]) from exc
 
     def layout(self, html: str):
         from weasyprint import HTML
@@ -222,19 +222,6 @@ class Renderer:
         close the element early."""
         css = "\n".join(p.read_text(encoding="utf-8") for p in self.css_files)
         return Markup(css.replace("</", "<\\/"))
-
-
-def template_where(exc: jinja2.TemplateError, root: Path) -> Where:
-    """The template file and line of a Jinja2 error: a syntax error carries them; for an error
-    while rendering, Jinja2 rewrites the traceback so that its innermost template frame names them."""
-    filename, line = getattr(exc, "filename", None), getattr(exc, "lineno", None) or 0
-    if not filename:
-        folders = (root / "templates", TEMPLATES)
-        frames = [(f.f_code.co_filename, n) for f, n in traceback.walk_tb(exc.__traceback__)
-                  if any(Path(f.f_code.co_filename).is_relative_to(folder) for folder in folders)]
-        filename, line = frames[-1] if frames else ("templates", 0)
-    path = Path(filename)
-    return Where(path.relative_to(root).as_posix() if path.is_relative_to(root) else filename, line)
 
 
 @functools.cache  # the package's own files: read once per process, not on every rebuild
@@ -315,8 +302,7 @@ def decide(edition: Edition, geometry: Geometry, measured: Measured, plan: Plan,
     area, gap = note_area(geometry), geometry.note_gap * PX_PER_PT
     predicted, predictor = measured, None
     for _ in range(len(edition.notes) + MAX_PASSES):  # a break for each note at most, and some to spare
-        wanted = wanted_notes(edition, predicted, plan, geometry, heights)
-        placed, overflows = layout.place(wanted, *area, gap,
+        placed, overflows = layout.place(wanted_notes(edition, predicted, plan, geometry, heights), *area, gap,
                                          footnote_tops(edition, predicted, measured, plan, area[1], gap))
         if not overflows:
             return predicted, placed
@@ -330,9 +316,7 @@ def decide(edition: Edition, geometry: Geometry, measured: Measured, plan: Plan,
         return None  # a predicted page that breaks cannot mend: see it laid out for real
     if move_notes(overflows[0], edition, measured, plan):
         return None
-    first = min(w.number for w in wanted if w.page == overflows[0].page)  # the page's first note, in notes.yaml
-    where = next(n.where for n in edition.notes if n.number == first) or Where("annotations/notes.yaml")
-    raise RenderError([finding("L102", where, page=overflows[0].page + 1)])
+    raise RenderError([finding("L102", Where("annotations/notes.yaml"), page=overflows[0].page + 1)])
 
 
 def wanted_notes(edition: Edition, measured: Measured, plan: Plan, geometry: Geometry,
