@@ -146,7 +146,7 @@ def test_a_write_failing_half_way_leaves_nothing_behind(tmp_path, monkeypatch, c
     (tmp_path / "ed").mkdir()
     assert cli.main(["new", "ed/deep/er"]) == 4
     out, err = capsys.readouterr()
-    assert "O104 cannot write ed/deep/er/styles/edition.css: No space left on device" in err
+    assert "O105 cannot write ed/deep/er/styles/edition.css: No space left on device" in err
     assert "created" not in out
     assert _files_under(tmp_path) == ["ed"]  # the folders it made went too; ed was there before
 

@@ -153,7 +153,7 @@ CODES: dict[str, Code] = {
                  "Remove the link, or choose where the outputs go with --out DIR."),
     "O103": Code(ERROR, "'{name}' is not a plain file name: it would be written outside {folder}",
                  "This is a Glossator bug; please report it with the edition."),
-    "O104": Code(ERROR, "cannot write {what}: {reason}; the files already written were removed",
+    "O105": Code(ERROR, "cannot write {what}: {reason}; the files already written were removed",
                  "Check that the folder is writable and the disk has room, then run `glossator new` again."),
     "X101": Code(ERROR, "refused to read {url}: {reason}",
                  "A build reads only files inside the edition folder and data: URLs: copy the file into "

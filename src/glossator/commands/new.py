@@ -110,7 +110,7 @@ def write_new(root: Path, files: dict[str, str]) -> list[Path]:
                 handle.write(text)
     except OSError as exc:
         remove(made)
-        raise OutputError([finding("O104", Where(str(exc.filename or root)), what=str(exc.filename or root),
+        raise OutputError([finding("O105", Where(str(exc.filename or root)), what=str(exc.filename or root),
                                    reason=exc.strerror or exc)]) from exc
     except BaseException:  # interrupted (Ctrl-C): leave nothing half-made either
         remove(made)
