@@ -151,10 +151,10 @@ CODES: dict[str, Code] = {
                  "Check the output folder exists and is writable, or pass --out DIR."),
     "O102": Code(ERROR, "output/ is a link to {target}, outside the edition folder",
                  "Remove the link, or choose where the outputs go with --out DIR."),
-    "O103": Code(ERROR, "'{name}' is not a plain file name: it would be written outside {folder}",
-                 "This is a Glossator bug; please report it with the edition."),
     "O105": Code(ERROR, "cannot write {what}: {reason}; the files already written were removed",
                  "Check that the folder is writable and the disk has room, then run `glossator new` again."),
+    "O103": Code(ERROR, "'{name}' is not a plain file name: it would be written outside {folder}",
+                 "This is a Glossator bug; please report it with the edition."),
     "X101": Code(ERROR, "refused to read {url}: {reason}",
                  "A build reads only files inside the edition folder and data: URLs: copy the file into "
                  "the edition (e.g. styles/) and refer to it by a relative path."),
