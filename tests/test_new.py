@@ -93,6 +93,7 @@ def test_bad_usage_is_refused_before_anything_is_written(tmp_path):
     cases = [
         (("--title", "T"), "--title is for articles made with --from"),
         (("--from", tmp_path / "missing.txt"), "no such file"),
+        (("--from", tmp_path), "not a file"),
         (("--from", latin1), "not UTF-8 text (byte 0xe9 at offset 3)"),
         (("--from", good, "--date", "3 January 2020"), "not a date"),
     ]

@@ -69,11 +69,13 @@ def run(args) -> int:
 
 
 def read_raw(path: Path) -> str:
-    if not path.is_file():
-        raise UsageError(f"{path}: no such file. Give the text file copied from the article's web page.")
-    if path.stat().st_size > MAX_RAW_BYTES:
-        raise UsageError(f"{path}: larger than {MAX_RAW_BYTES // 2**20} MB; is it the article's text?")
     try:
+        if not path.exists():
+            raise UsageError(f"{path}: no such file. Give the text file copied from the article's web page.")
+        if not path.is_file():  # a folder, or a FIFO, which would never end
+            raise UsageError(f"{path}: not a file. Give the text file copied from the article's web page.")
+        if path.stat().st_size > MAX_RAW_BYTES:
+            raise UsageError(f"{path}: larger than {MAX_RAW_BYTES // 2**20} MB; is it the article's text?")
         data = path.read_bytes()
     except OSError as exc:
         raise UsageError(f"{path}: cannot read it ({exc.strerror or exc}).") from exc
