@@ -217,12 +217,12 @@ _ODD_BREAKS = {"\x85": "next-line character (NEL, U+0085)", "\u2028": "line sepa
 def odd_break_in(exc: yaml.YAMLError, text: str) -> int | None:
     """Where a break only YAML sees lies on the line of a YAML error, before it: a line
     break in the middle of a value, in YAML's eyes, is the likely cause of the error."""
-    marks = [m.pointer for m in (getattr(exc, "context_mark", None), getattr(exc, "problem_mark", None))
-             if m is not None and m.buffer is not None]
-    if not marks:
+    pointers = [m.pointer for m in (getattr(exc, "context_mark", None), getattr(exc, "problem_mark", None))
+                if m is not None and m.buffer is not None]
+    if not pointers:
         return None
-    start = text.rfind("\n", 0, min(marks)) + 1
-    found = [i for i in (text.find(odd, start, max(marks)) for odd in _ODD_BREAKS) if i >= 0]
+    start = text.rfind("\n", 0, min(pointers)) + 1
+    found = [i for i in (text.find(odd, start, max(pointers)) for odd in _ODD_BREAKS) if i >= 0]
     return min(found) if found else None
 
 
