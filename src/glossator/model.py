@@ -39,12 +39,14 @@ class PartialDate:
     def parse(cls, text: str) -> "PartialDate":
         m = _DATE.match(str(text).strip())
         if not m:
-            raise ValueError(f"not an ISO date: {text!r}")
+            raise ValueError("write it as YYYY, YYYY-MM or YYYY-MM-DD")
         year, month, day = (int(g) if g else 0 for g in m.groups())
+        if year < 1:  # the calendar, and the build's timestamps, start at year 1
+            raise ValueError(f"there is no year {year:04d}; years run from 0001 to 9999")
         if month and not 1 <= month <= 12:
-            raise ValueError(f"month {month} out of range")
+            raise ValueError(f"there is no month {month}")
         if day and not 1 <= day <= calendar.monthrange(year, month)[1]:
-            raise ValueError(f"day {day} out of range")
+            raise ValueError(f"{calendar.month_name[month]} {year} has no day {day}")
         return cls(year, month, day)
 
     def iso(self) -> str:
@@ -240,6 +242,7 @@ class ComposedNote:
     sources_html: tuple[str, ...]
     see: tuple[tuple[int, str], ...]  # (number, title) of notes it refers to
     block: int  # index of the block holding the call
+    where: Where | None = None  # the note in annotations/notes.yaml, for messages
 
 
 @dataclass(frozen=True)
