@@ -1,0 +1,172 @@
+"""The article as printed says exactly what the source says: its punctuation, its words
+as they copy out of the PDF, and titles and header lines that break where a reader expects."""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import unicodedata
+
+import pytest
+
+from conftest import REPO, make_edition
+from glossator.compose import ACRONYM
+from glossator.pipeline import check
+from glossator.model import PAPERS, Piece
+from pdfcheck import BODY_SIZE, CALL_SIZE, HYPHEN, text_column
+
+
+def bundled_paragraphs():
+    """The bundled article's paragraphs as composed: [(number, text, call offsets)]."""
+    edition = check(REPO).edition
+    out = []
+    for block in (b for b in edition.blocks if b.kind == "paragraph"):
+        text, calls = "", set()
+        for piece in block.pieces:
+            if piece.kind == "text":
+                text += piece.text
+            elif piece.kind == "call":
+                calls.add(len(text))
+        out.append((block.number, text, calls))
+    return out
+
+
+def column_text(pdf, paper="letter", duplex=True) -> str:
+    """What the article's text column prints, in reading order, white space and break
+    hyphens left out. Calls are left out, and so is the separator between two calls
+    (a raised comma between call figures); any other mark at a call's size, such as a
+    comma the stylesheet adds beside a call, is kept: the reader sees it."""
+    import pdfplumber
+    g, out = PAPERS[paper], []
+    with pdfplumber.open(pdf) as doc:
+        for index, page in enumerate(doc.pages):
+            left, right = text_column(index, paper, duplex)
+            for c in page.chars:  # in the order drawn, which is the reading order
+                if not (left - 1 <= c["x0"] and c["x1"] <= right + 1 and g.top - 1 <= c["top"] <= g.height - g.bottom):
+                    continue
+                size = c["size"]
+                if abs(size - BODY_SIZE) < 0.2 or abs(size - BODY_SIZE * 0.8) < 0.2:
+                    out.append(c["text"])
+                elif abs(size - CALL_SIZE) < 0.2 and "Sans" not in c["fontname"]:  # not a ¶ number
+                    out.append(CALL if c["text"].isdigit() else SMALL_COMMA if c["text"] == "," else c["text"])
+    text = re.sub(r"\s+", "", "".join(out)).replace(HYPHEN, "")
+    text = re.sub(f"(?<={CALL}){SMALL_COMMA}(?={CALL})", "", text)  # the separator: not the article's
+    return text.replace(SMALL_COMMA, ",").replace(CALL, "")
+
+
+CALL, SMALL_COMMA = "\x00", "\x01"  # stand-ins for a call's figure and a comma at a call's size
+
+
+def is_punctuation(char: str) -> bool:
+    return unicodedata.category(char).startswith("P")
+
+
+def punctuation_by_paragraph(stream: str, paragraphs: list[str]) -> list[str]:
+    """Cut a whitespace-free stream of the article into its paragraphs by their letters and
+    figures (punctuation between two paragraphs goes to the later one), and keep each
+    paragraph's punctuation with the word before it, for a readable failure."""
+    out, i = [], 0
+    for text in paragraphs:
+        letters = sum(c.isalnum() for c in text)
+        start = i
+        while letters and i < len(stream):
+            letters -= stream[i].isalnum()
+            i += 1
+        out.append(_marks(stream[start:i]))
+    return out
+
+
+def _marks(segment: str) -> str:
+    """'ofIran.ButIraq,' -> 'ofIran. ButIraq,': each run of punctuation, with up to six
+    letters before it."""
+    return " ".join(m.group() for m in re.finditer(r"\w{0,6}[^\w\s]+", segment) if any(map(is_punctuation, m.group())))
+
+
+# --- 1. punctuation ----------------------------------------------------------------
+
+
+def test_calls_are_parted_only_when_nothing_stands_between_them(tmp_path):
+    """Two notes on one quote: their calls are parted; a call after more words is not."""
+    root = make_edition(tmp_path, notes="""\
+        - id: one
+          quote: "Green Zone in Baghdad"
+          body: One.
+        - id: two
+          quote: "the Green Zone in Baghdad"
+          body: Two.
+        - id: three
+          quote: "about the Quds Force"
+          body: Three.
+        - id: four
+          quote: "about Kataib Hezbollah"
+          body: Four.
+        """)
+    blocks = [b for b in check(root).edition.blocks if b.kind == "paragraph"]
+    first = [p for p in blocks[0].pieces if p.kind in ("call", "call-sep")]
+    assert [(p.kind, p.text) for p in first] == [("call", "1"), ("call-sep", ","), ("call", "2")]
+    second = [p for p in blocks[1].pieces if p.kind in ("call", "call-sep")]
+    assert [p.kind for p in second] == ["call", "call"]  # words between them: no separator
+
+
+def test_the_separator_is_set_apart_from_the_article_text():
+    """The template sets the separator as its own element, hidden from screen readers."""
+    import jinja2
+    from glossator.render import TEMPLATES
+    macros = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True)
+    text = macros.get_template("macros.html.j2").module.text
+    assert str(text(Piece("call-sep", text=","))) == '<span class="call-sep" aria-hidden="true">,</span>'
+    assert str(text(Piece("text", text="KH", caps=True))) == '<abbr class="caps">KH</abbr>'
+
+
+def test_the_printed_article_has_the_sources_punctuation(bundled):
+    """Paragraph by paragraph, the text column's punctuation is the source's: no comma
+    added beside a call ("12,000 people,⁶."), none lost."""
+    paragraphs = bundled_paragraphs()
+    texts = [re.sub(r"\s+", "", text) for _, text, _ in paragraphs]
+    printed = punctuation_by_paragraph(column_text(bundled), texts)
+    source = punctuation_by_paragraph("".join(texts), texts)
+    differ = [f"¶ {number}: printed {p!r}\n       source  {s!r}"
+              for (number, _, _), p, s in zip(paragraphs, printed, source) if p != s]
+    assert not differ, "\n".join(differ)
+
+
+# --- 2. copied text -------------------------------------------------------------------
+
+
+def copied_text(pdf) -> str:
+    """The PDF's text as pdftotext (poppler) copies it, words broken at a line's end joined."""
+    out = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    out = out.replace(HYPHEN + "\n", "").replace("-\n", "-")
+    return re.sub(r"\s+", " ", out)
+
+
+def source_words(paragraphs):
+    """Every word of the article as written (split where a call stands, which is not text)."""
+    for number, text, calls in paragraphs:
+        for m in re.finditer(r"\S+", text):
+            cuts = [m.start(), *sorted(c for c in calls if m.start() < c < m.end()), m.end()]
+            for a, b in zip(cuts, cuts[1:]):
+                yield number, text[a:b]
+
+
+needs_pdftotext = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+
+
+@needs_pdftotext
+def test_acronyms_copy_as_written(bundled):
+    """An acronym in reduced capitals copies with nothing added: "KH’s", "(KH)", "ISIS."."""
+    copied = copied_text(bundled)
+    assert "KH’s ability" in copied and "KH ’s" not in copied
+    words = [(n, w) for n, w in source_words(bundled_paragraphs()) if ACRONYM.search(w)]
+    assert len(words) > 10
+    missing = [f"¶ {n}: {w}" for n, w in words if w not in copied]
+    assert not missing, missing
+
+
+@needs_pdftotext
+def test_every_word_copies_without_added_spaces(bundled):
+    copied = copied_text(bundled)
+    words = list(source_words(bundled_paragraphs()))
+    missing = [f"¶ {n}: {w}" for n, w in words if w not in copied]
+    assert not missing, missing
+
