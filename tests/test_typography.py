@@ -9,7 +9,8 @@ import unicodedata
 
 import pytest
 
-from conftest import REPO, make_edition
+from conftest import REPO, make_edition, run_cli
+from glossator.balance import SAFETY, TITLE_FONT, TITLE_SIZE, advance_width, balance, balanced_title
 from glossator.compose import ACRONYM
 from glossator.pipeline import check
 from glossator.model import PAPERS, Piece
@@ -77,7 +78,7 @@ def punctuation_by_paragraph(stream: str, paragraphs: list[str]) -> list[str]:
 
 
 def _marks(segment: str) -> str:
-    """'ofIran.ButIraq,' -> 'ofIran. ButIraq,': each run of punctuation, with up to six
+    """'ofIran.ButIraq,' -> 'ofIran. utIraq,': each run of punctuation, with up to six
     letters before it."""
     return " ".join(m.group() for m in re.finditer(r"\w{0,6}[^\w\s]+", segment) if any(map(is_punctuation, m.group())))
 
@@ -170,3 +171,91 @@ def test_every_word_copies_without_added_spaces(bundled):
     missing = [f"¶ {n}: {w}" for n, w in words if w not in copied]
     assert not missing, missing
 
+
+
+# --- 3. title and header line -------------------------------------------------------------
+
+def by_letters(text: str) -> float:
+    return float(len(text))  # a measure for the logic tests: one unit a character
+
+
+def test_a_title_is_not_left_with_one_word_on_its_last_line():
+    words = "Address of the President Before Congress on Greece and Turkey".split()
+    lines = balance(words, 30, by_letters)
+    assert [" ".join(line) for line in lines] == ["Address of the President", "Before Congress on", "Greece and Turkey"]
+    # filling each line in turn gives three lines too, the last one alone:
+    # "Address of the President" / "Before Congress on Greece and" / "Turkey"
+
+
+def test_balancing_keeps_the_fewest_lines_and_the_column():
+    words = "one two three four five six seven eight nine ten eleven twelve".split()
+    for width in (12, 20, 30, 45, 80):
+        lines = balance(words, width, by_letters)
+        assert [w for line in lines for w in line] == words
+        assert all(len(" ".join(line)) <= width for line in lines)
+        greedy, line = 1, ""
+        for w in words:
+            line = f"{line} {w}".strip()
+            if len(line) > width:
+                greedy, line = greedy + 1, w
+        assert len(lines) == greedy
+    assert balance(["Supercalifragilistic", "day"], 10, by_letters) == [["Supercalifragilistic"], ["day"]]
+    assert balance([], 10, by_letters) == []
+
+
+def test_the_title_markup_keeps_its_words_apart_and_escaped():
+    assert balanced_title("Tom & Jerry", 1000) == "Tom &amp; Jerry"
+    two = balanced_title("The Death of the U.S.-Iraqi Relationship", 296)
+    assert two == "The Death of the <br>U.S.-Iraqi Relationship"
+
+
+def test_the_font_measure_matches_the_printed_title():
+    """The printed width of a title line (pdfplumber, below) is within 1% of the measure."""
+    measure = advance_width(TITLE_FONT, TITLE_SIZE)
+    assert measure("Address of the President of the") == pytest.approx(289.6, rel=1 - SAFETY)
+
+
+LONG_TITLE = "Address of the President of the United States Delivered Before Congress on Greece and Turkey"
+# A publication long enough that, set in turn, the header line broke inside the date
+# ("…Debates of 1947 · 12 / March 1947").
+KICKER = "Congressional Record, Proceedings and Debates of 1947"
+
+
+@pytest.fixture(scope="module")
+def long_title_pdf(tmp_path_factory):
+    root = tmp_path_factory.mktemp("truman")
+    article = (f"---\ntitle: {LONG_TITLE}\nauthor: Harry S. Truman\npublication: {KICKER}\n"
+               "date: 1947-03-12\nlang: en\n---\n\nMr. President, Mr. Speaker, Members of the Congress "
+               "of the United States: the gravity of the situation which confronts the world today "
+               "necessitates my appearance before a joint session of the Congress.\n")
+    make_edition(root, article=article)
+    result = run_cli("build", root, "--out", root / "out")
+    assert result.returncode == 0, result.stderr
+    return next((root / "out").glob("*.pdf"))
+
+
+def lines_at(pdf, size: float) -> list[str]:
+    """The first page's lines of text set at `size` (pt), top to bottom."""
+    import pdfplumber
+    with pdfplumber.open(pdf) as doc:
+        chars = [c for c in doc.pages[0].chars if abs(c["size"] - size) < 0.05]
+    rows: dict[int, list] = {}
+    for c in chars:
+        rows.setdefault(round(c["top"]), []).append(c)
+    return ["".join(c["text"] for c in sorted(row, key=lambda c: c["x0"])).replace("\xa0", " ").strip()
+            for _, row in sorted(rows.items())]
+
+
+def test_a_long_titles_last_line_has_more_than_one_word(long_title_pdf):
+    lines = lines_at(long_title_pdf, TITLE_SIZE)
+    assert " ".join(lines) == LONG_TITLE
+    assert len(lines[-1].split()) > 1, lines
+    widths = [len(line) for line in lines]
+    assert max(widths) - min(widths) <= 8, lines  # balanced: no line much shorter than another
+
+
+def test_the_header_line_never_breaks_inside_the_date(long_title_pdf):
+    lines = lines_at(long_title_pdf, 9.0)
+    assert " ".join(lines) == f"{KICKER} · 12 March 1947"
+    assert any(line.endswith("12 March 1947") for line in lines), lines
+    assert not lines[-1].startswith("·"), lines  # the dot stays with the publication
