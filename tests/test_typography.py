@@ -10,7 +10,8 @@ import unicodedata
 import pytest
 
 from conftest import REPO, make_edition, run_cli
-from glossator.balance import SAFETY, TITLE_FONT, TITLE_SIZE, advance_width, balance, balanced_title
+from glossator.balance import SAFETY, TITLE_FONT, TITLE_SIZE, balance, balanced_title
+from glossator.measure import advance_width
 from glossator.compose import ACRONYM
 from glossator.pipeline import check
 from glossator.model import PAPERS, Piece

@@ -5,21 +5,20 @@ a long title can end on a word alone ("…of Congress on Greece and / Turkey"). 
 breaks are chosen from the font's advance widths: as few lines as filling them would
 take, and of those breaks the ones whose longest line is shortest. The print template
 sets a <br> at each; a line still wraps by itself should an edition's stylesheet set the
-title larger. Pure arithmetic and fontTools: no WeasyPrint.
+title larger. No WeasyPrint: the widths come from glossator.measure.
 """
 from __future__ import annotations
 
-from functools import lru_cache
-from importlib import resources
-from pathlib import Path
 from typing import Callable
 
 from markupsafe import Markup, escape
 
+from .measure import SERIF, advance_width
+
 # The title's face and size: `.title` in theme/glossator.css (section 4) sets them.
-TITLE_FONT = Path(str(resources.files("glossator") / "theme" / "fonts" / "LinLibertine_R.otf"))
+TITLE_FONT = SERIF
 TITLE_SIZE = 23.0  # pt
-# The widths leave out kerning and ligatures, which change a line by well under 1%:
+# The measure leaves out kerning and ligatures, which change a line by well under 1%:
 # lines are chosen 1% narrower than the column, so that none of them wraps again.
 SAFETY = 0.99
 
@@ -72,17 +71,3 @@ def _filled(n: int, fits: Callable[[int, int], bool]) -> list[int]:
         i = j
     return starts
 
-
-@lru_cache(maxsize=4)
-def advance_width(font: Path, size: float) -> Callable[[str], float]:
-    """A measure of text set in `font` at `size` (pt), from its advance widths."""
-    from fontTools.ttLib import TTFont
-
-    face = TTFont(str(font), lazy=True)
-    cmap, metrics = face.getBestCmap(), face["hmtx"].metrics
-    scale = size / face["head"].unitsPerEm
-    fallback = metrics[cmap[ord("n")]][0]  # a character the font lacks: about an n's width
-
-    def measure(text: str) -> float:
-        return scale * sum(metrics[cmap[ord(c)]][0] if ord(c) in cmap else fallback for c in text)
-    return measure
