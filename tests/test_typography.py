@@ -8,6 +8,8 @@ import subprocess
 import unicodedata
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import REPO, make_edition, run_cli
 from glossator.balance import SAFETY, TITLE_FONT, TITLE_SIZE, balance, balanced_title
@@ -188,20 +190,21 @@ def test_a_title_is_not_left_with_one_word_on_its_last_line():
     # "Address of the President" / "Before Congress on Greece and" / "Turkey"
 
 
-def test_balancing_keeps_the_fewest_lines_and_the_column():
-    words = "one two three four five six seven eight nine ten eleven twelve".split()
-    for width in (12, 20, 30, 45, 80):
-        lines = balance(words, width, by_letters)
-        assert [w for line in lines for w in line] == words
-        assert all(len(" ".join(line)) <= width for line in lines)
-        greedy, line = 1, ""
-        for w in words:
-            line = f"{line} {w}".strip()
-            if len(line) > width:
-                greedy, line = greedy + 1, w
-        assert len(lines) == greedy
-    assert balance(["Supercalifragilistic", "day"], 10, by_letters) == [["Supercalifragilistic"], ["day"]]
-    assert balance([], 10, by_letters) == []
+@given(words=st.lists(st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=14), max_size=24),
+       width=st.integers(min_value=1, max_value=60))
+def test_balanced_lines_keep_every_word_in_as_few_lines_as_filling_them(words, width):
+    lines = balance(words, width, by_letters)
+    assert [w for line in lines for w in line] == words
+    assert all(len(" ".join(line)) <= width or len(line) == 1 for line in lines)
+    greedy: list[str] = []
+    for w in words:
+        if greedy and len(f"{greedy[-1]} {w}") <= width:
+            greedy[-1] += f" {w}"
+        else:
+            greedy.append(w)
+    assert len(lines) == len(greedy)
+    if lines:  # the longest line is never longer than filling would make it
+        assert max(len(" ".join(line)) for line in lines) <= max(len(line) for line in greedy)
 
 
 def test_the_title_markup_keeps_its_words_apart_and_escaped():
