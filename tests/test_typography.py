@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 
 from conftest import REPO, make_edition, run_cli
 from glossator.balance import SAFETY, TITLE_FONT, TITLE_SIZE, balance, balanced_title
-from glossator.measure import advance_width
 from glossator.compose import ACRONYM
-from glossator.pipeline import check
+from glossator.measure import advance_width
 from glossator.model import PAPERS, Piece
+from glossator.pipeline import check
 from pdfcheck import BODY_SIZE, CALL_SIZE, HYPHEN, text_column
 
 
