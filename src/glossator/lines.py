@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-SKIPPED = {"note", "note-line", "call", "pnum", "lnum"}  # classes whose text is not the article's
+SKIPPED = {"note", "note-line", "call", "call-sep", "pnum", "lnum"}  # classes whose text is not the article's
 
 
 @dataclass(frozen=True)

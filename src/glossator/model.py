@@ -206,7 +206,8 @@ class Span:
 class Piece:
     """One inline piece of a composed block, in reading order.
 
-    kind: "text" (with styles), "call" (a note's number), "word" (where a word
+    kind: "text" (with styles), "call" (a note's number), "call-sep" (between two
+    calls with nothing between them: not article text), "word" (where a word
     of a paragraph starts: renders as nothing unless the paragraph is split there).
     Glossary occurrences and chronology passages are not marked in the text: their
     pages are read from the measured lines, by offset.

@@ -31,6 +31,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from . import __version__, layout
+from .balance import balanced_title
 from .lines import Measured, paragraph_lines, short_lines
 from .paginate import Predictor
 from .errors import RenderError, finding
@@ -76,6 +77,7 @@ class Renderer:
         self.env = SandboxedEnvironment(loader=jinja2.ChoiceLoader(loaders), autoescape=True,
                                         undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
         self.env.globals["coalesce"] = coalesce
+        self.env.filters["balanced_title"] = balanced_title
         self.reuse = Reuse()  # layouts, note heights and font subsets, kept for the next build
 
     # --- the passes ---------------------------------------------------------------
