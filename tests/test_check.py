@@ -9,6 +9,10 @@ The findings must be exactly those: no more (no cascades), no fewer.
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+import re
 import shutil
 from pathlib import Path
 
@@ -16,6 +20,7 @@ import pytest
 
 from conftest import REPO, make_edition, run_cli
 from glossator import cli
+from glossator.model import Where
 
 BAD = Path(__file__).parent / "bad"
 CASES = sorted(p.name for p in BAD.iterdir() if p.is_dir() and p.name != "base")
@@ -121,7 +126,18 @@ def test_fifty_megabyte_file_is_refused_unread(tmp_path, capsys):
     assert code == 1
     assert [(f["code"], f["path"], f["line"]) for f in report["findings"]] == [
         ("Y115", "annotations/notes.yaml", 1), ("S110", "source/article.md", 1)]
-    assert "50 MB; the limit is 5 MB" in report["findings"][0]["message"]
+    assert "(52,428,800 bytes; the limit is 5,242,880 bytes)" in report["findings"][0]["message"]
+
+
+def test_a_file_one_byte_too_large_says_so_exactly(tmp_path, capsys):
+    from glossator.load import MAX_BYTES
+    root = bad_edition("y108-empty-file", tmp_path / "ed")
+    with open(root / "source" / "article.md", "ab") as handle:
+        handle.truncate(MAX_BYTES + 1)
+    code, report, _ = check_json(root, capsys=capsys)
+    assert code == 1
+    (s110,) = [f for f in report["findings"] if f["code"] == "S110"]
+    assert s110["message"] == "the file is too large (5,242,881 bytes; the limit is 5,242,880 bytes)"
 
 
 def test_json_report(tmp_path):
@@ -172,3 +188,155 @@ def test_an_edition_without_annotations_is_clean(tmp_path, capsys):
     root = make_edition(tmp_path / "ed")
     code, report, _ = check_json(root, "--strict", capsys=capsys)
     assert (code, report["findings"]) == (0, [])
+
+
+# --- what reaches the terminal ------------------------------------------------------------------
+
+TERMINAL_CONTROLS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+@pytest.mark.parametrize("form", ["text", "json"])
+def test_terminal_controls_in_the_edition_are_shown_escaped(form, tmp_path):
+    """YAML's \\e and \\a put ESC and BEL in a value; messages quote values; a shared edition
+    must not write the clipboard (OSC 52) or retitle the window of whoever checks it."""
+    root = bad_edition("a101-y106-terminal-escapes", tmp_path / "ed")
+    result = run_cli("check", root, "--format", form)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert not TERMINAL_CONTROLS.search(result.stdout + result.stderr)
+    if form == "json":
+        messages = [f["message"] for f in json.loads(result.stdout)["findings"]]
+    else:
+        messages = result.stdout.splitlines()
+    assert any("Agreement\\x1b]52;c;cm0gLXJmIH4K\\x07”" in m for m in messages), messages
+    assert any("note 'quds\\x1b]0;pwned\\x07\\x1bc\\u202e'" in m for m in messages), messages
+
+
+def test_every_part_of_a_finding_is_printable_however_it_is_made():
+    from dataclasses import replace
+    from glossator.errors import finding
+    made = finding("R101", Where("templates/\x1b[2J.html", 3), reason="\x9b31m\u2066")
+    assert (made.path, made.message) == ("templates/\\x1b[2J.html", "template error: \\x9b31m\\u2066")
+    assert replace(made, path="ed/\x07" + made.path).path == "ed/\\x07templates/\\x1b[2J.html"
+
+
+def test_usage_errors_quote_a_path_printably(tmp_path):
+    result = run_cli("check", "\x1b]0;pwned\x07", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "glossator: \\x1b]0;pwned\\x07: not a folder" in result.stderr
+    assert not TERMINAL_CONTROLS.search(result.stderr)
+
+
+def test_a_render_error_hint_names_a_way_to_see_more_that_exists(monkeypatch, capsys):
+    """R102 once told the user to run --verbose, which no command has; GLOSSATOR_DEBUG=1
+    shows the traceback of the error WeasyPrint raised."""
+    from glossator.errors import CODES, RenderError, finding
+
+    def failing(args):
+        try:
+            raise ValueError("WeasyPrint fell over")
+        except ValueError as exc:
+            raise RenderError([finding("R102", Where("styles"), reason="ValueError")]) from exc
+
+    assert "--verbose" not in CODES["R102"].hint and "GLOSSATOR_DEBUG=1" in CODES["R102"].hint
+    monkeypatch.setattr("glossator.commands.check.run", failing)
+    monkeypatch.setenv("GLOSSATOR_DEBUG", "1")
+    assert cli.main(["check"]) == 3
+    err = capsys.readouterr().err
+    assert "Traceback" in err and "ValueError: WeasyPrint fell over" in err and "R102" in err
+    monkeypatch.delenv("GLOSSATOR_DEBUG")
+    assert cli.main(["check"]) == 3
+    assert "Traceback" not in capsys.readouterr().err
+
+
+# --- files that are not files, and files that may not be read ---------------------------------
+
+def _loop(path):
+    path.unlink()
+    path.symlink_to(path.name)
+
+
+def _dangling(path):
+    path.unlink()
+    path.symlink_to("gone.yaml")
+
+
+def _folder(path):
+    path.unlink()
+    path.mkdir()
+    (path / "inside.yaml").write_text("- id: x\n", encoding="utf-8")
+
+
+def _fifo(path):
+    path.unlink()
+    os.mkfifo(path)
+
+
+@pytest.mark.parametrize("make, kind", [(_folder, "a folder"), (_loop, "a loop of symbolic links"),
+                                        (_dangling, "a symbolic link to a missing file"),
+                                        (_fifo, "a special file (a FIFO, socket or device)")])
+@pytest.mark.parametrize("rel, code", [("annotations/notes.yaml", "Y117"), ("annotations/chronology.yaml", "Y117"),
+                                       ("source/article.md", "S112")])
+def test_a_file_that_is_not_a_file_is_an_error_not_an_empty_file(make, kind, rel, code, tmp_path, capsys):
+    """A notes.yaml that is a folder or a link to itself read as 'no notes', and check passed."""
+    root = bad_edition("y108-empty-file", tmp_path / "ed")
+    (root / "annotations" / "notes.yaml").write_text("[]\n", encoding="utf-8")
+    make(root / rel)
+    code_, report, err = check_json(root, capsys=capsys)
+    assert code_ == 1 and "Traceback" not in err and "internal error" not in err
+    assert [(f["code"], f["path"]) for f in report["findings"]] == [(code, rel)]
+    assert report["findings"][0]["message"] == f"{rel} is {kind}, not a file"
+
+
+def test_an_annotations_file_where_the_folder_should_be(tmp_path, capsys):
+    root = bad_edition("y108-empty-file", tmp_path / "ed")
+    shutil.rmtree(root / "annotations")
+    (root / "annotations").write_text("notes\n", encoding="utf-8")
+    code, report, _ = check_json(root, capsys=capsys)
+    assert code == 1
+    assert [(f["code"], f["path"], f["message"]) for f in report["findings"]] == [
+        ("Y117", "annotations", "annotations is a file, not a folder")]
+
+
+def run_cli_unprivileged(*args, cwd=None):
+    """run_cli, without root's power to read any file: as root, with the capabilities that
+    bypass permissions dropped (setpriv), so that chmod 000 means what it means to a user."""
+    if os.geteuid() != 0:
+        return run_cli(*args, cwd=cwd)
+    if not shutil.which("setpriv"):
+        pytest.skip("running as root without setpriv: permissions cannot be tested")
+    drop = "-dac_override,-dac_read_search"
+    return subprocess.run(["setpriv", f"--bounding-set={drop}", f"--inh-caps={drop}", sys.executable, "-m",
+                           "glossator", *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.parametrize("rel, mode, expected", [
+    ("source/article.md", 0o000, "source/article.md:1: S111 cannot read source/article.md: permission denied"),
+    ("annotations/glossary.yaml", 0o000,
+     "annotations/glossary.yaml:1: Y116 cannot read annotations/glossary.yaml: permission denied"),
+    ("annotations", 0o000, "annotations: Y116 cannot read annotations/: permission denied"),
+    ("annotations", 0o600, "annotations: Y116 cannot read annotations/: permission denied"),
+    ("source", 0o600, "source: S111 cannot read source/: permission denied"),
+])
+def test_a_permission_problem_is_called_one(rel, mode, expected, tmp_path):
+    """Not 'Y109 not UTF-8 … save the file with UTF-8 encoding', and not an internal error."""
+    root = bad_edition("y108-empty-file", tmp_path / "ed")
+    (root / "annotations" / "notes.yaml").write_text("[]\n", encoding="utf-8")
+    (root / rel).chmod(mode)
+    try:
+        result = run_cli_unprivileged("check", cwd=root)
+    finally:
+        (root / rel).chmod(0o755)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == expected and lines[-1].startswith("1 error,"), lines
+    assert "chmod u+r" in lines[1]
+
+
+def test_composed_notes_keep_their_place_in_notes_yaml(tmp_path):
+    """For the layout's findings (L101, L102), which name a note: its line in notes.yaml."""
+    from glossator.pipeline import check
+    notes = "- id: sofa\n  quote: Status of Forces Agreement\n  body: x\n\n- id: quds\n  quote: the Quds Force\n  body: y\n"
+    edition = check(make_edition(tmp_path / "ed", notes=notes)).edition
+    assert [(n.id, n.where) for n in edition.notes] == [("sofa", Where("annotations/notes.yaml", 1, 3)),
+                                                        ("quds", Where("annotations/notes.yaml", 5, 3))]

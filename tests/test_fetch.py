@@ -8,6 +8,7 @@ import pytest
 
 from glossator.errors import InputError
 from glossator.fetch import THEME, EditionFetcher, RefusedURL, links_out, locate, make_fetcher
+from glossator.model import Where
 
 
 @pytest.fixture
@@ -139,3 +140,15 @@ def test_a_loop_of_links_is_refused_not_a_crash(root):
 
 def test_make_fetcher_allows_an_edition_without_styles(tmp_path):
     assert isinstance(make_fetcher(Path(tmp_path)), EditionFetcher)
+
+
+def test_locate_finds_the_local_font_that_asked_for_a_file_of_the_machine(root):
+    """WeasyPrint asks for the file fontconfig found for local(NAME), not for the name; the
+    finding named 'styles/ or templates/'."""
+    (root / "styles" / "fonts.css").write_text(
+        "/* fonts */\n@font-face { font-family: A; src: local(Nothing Such); }\n"
+        "@font-face {\n  font-family: B;\n  src: local('DejaVu Sans Bold'), url(b.woff);\n}\n", encoding="utf-8")
+    url = "file:///usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
+    assert locate(url, root) == Where("styles/fonts.css", 5, 8)
+    # No name that matches: the first local() is the likely asker.
+    assert locate("file:///opt/fonts/Other.otf", root) == Where("styles/fonts.css", 2, 35)

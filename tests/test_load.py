@@ -1,6 +1,14 @@
 """Loading: every problem a finding at the offending key or value, all of them in one run."""
 from __future__ import annotations
 
+import datetime
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from conftest import ARTICLE, make_edition
 from glossator.load import load
 
@@ -195,3 +203,74 @@ def test_front_matter_aliases_are_refused(tmp_path):
     loaded, found = findings(tmp_path, article=article)
     assert found == [("S104", ARTICLE_MD, 8, 10)]
     assert "YAML aliases are not allowed ('*l0')" in loaded.findings[0].message
+
+
+def test_an_indented_end_marker_is_text_of_the_bio_not_the_end_of_the_front_matter(tmp_path):
+    """YAML ends a document only at a '---' or '...' line in column 1; cut at an indented one,
+    the rest of the bio became a heading of the article, and check passed."""
+    for marker in ("...", "---"):
+        article = ARTICLE.replace("lang: en\n", f"lang: en\nbio: |\n  She wrote:\n  {marker}\n  and then stopped.\n")
+        loaded, found = findings(tmp_path / marker, article=article)
+        assert found == []
+        assert loaded.article.meta.bio == f"She wrote:\n{marker}\nand then stopped."
+        assert [b.kind for b in loaded.article.blocks][:1] == ["paragraph"]
+        assert loaded.article.blocks[0].where.line == 13
+
+
+def test_an_end_marker_in_column_one_ends_an_unfinished_block(tmp_path):
+    article = ARTICLE.replace("lang: en\n", "lang: en\nbio: |\n  She wrote.\n").replace("\n---\n\n", "\n... \n\n")
+    loaded, found = findings(tmp_path, article=article)
+    assert found == [] and loaded.article.meta.bio == "She wrote."
+
+
+def test_columns_count_from_the_line_an_editor_shows(tmp_path):
+    """PyYAML starts a new line, and column 1, after U+2028; an editor does not."""
+    line = '- {id: a, body: "x\u2028y\x85z", colour: red, quote: the Quds Force}\n'
+    _, found = findings(tmp_path, notes="- id: b\n  quote: \"the\u2029Green Zone\"\n  body: x\n" + line)
+    assert found == [("Y105", NOTES, 4, line.index("colour") + 1)]
+
+
+# --- dates --------------------------------------------------------------------------------------
+
+def test_year_zero_is_refused_where_it_is_written(tmp_path):
+    """'0000' passed check, and the build failed with an internal error."""
+    loaded, found = findings(tmp_path, article=ARTICLE.replace("date: 2021-05-04", 'date: "0000"'),
+                             chronology='- date: "0000-01"\n  event: x\n')
+    assert found == [("S106", ARTICLE_MD, 5, 7), ("C101", "annotations/chronology.yaml", 1, 9)]
+    assert loaded.findings[0].message == (
+        "front matter: 'date' “0000” is not a date: there is no year 0000; years run from 0001 to 9999")
+
+
+@pytest.mark.parametrize("text", ["0001", "0001-01-01", "1863-11-19", "1969-12-31", "1970", "2038-01-20",
+                                  "9999", "9999-12-31"])
+def test_every_date_check_accepts_the_build_can_use(text, monkeypatch):
+    """The build fixes the PDF's timestamps from the article's date (SOURCE_DATE_EPOCH, which
+    may not be negative): every date from 0001 to 9999 gives one, before 1970 the epoch's start."""
+    from glossator.commands.build import source_date
+    from glossator.model import PartialDate
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    date = PartialDate.parse(text)
+    with source_date(date):
+        epoch = int(os.environ["SOURCE_DATE_EPOCH"])
+    expected = datetime.datetime(date.year, date.month or 1, date.day or 1, tzinfo=datetime.timezone.utc)
+    assert epoch == max(0, int(expected.timestamp()))
+    assert date.display() and date.iso() == text
+
+
+PASTED_LINES = ["- id: a\n", "  quote: x\n", "  body: \"p\u2028q\x85r\u2029s\"\n", "  body: p\u2028q\n",
+                "  colour: red\n", "  see: [\u2028b]\n", "- [\u2029\n", "  x\x85: y\n", "\"\u2028\n"]
+
+
+@given(st.lists(st.sampled_from(PASTED_LINES), min_size=1, max_size=12))
+@settings(max_examples=150, deadline=None, database=None, derandomize=True)
+def test_every_line_reported_is_a_line_of_the_file_an_editor_shows(lines):
+    import tempfile
+    text = "".join(lines)
+    with tempfile.TemporaryDirectory() as tmp:
+        root = make_edition(Path(tmp) / "ed")
+        (root / "annotations" / "notes.yaml").write_text(text, encoding="utf-8")
+        found = load(root).findings
+    last_line = text.count("\n") + 1
+    for f in found:
+        line_text = text.split("\n")[f.line - 1] if f.line else ""
+        assert f.line <= last_line and f.column <= len(line_text) + 1, (f, text)

@@ -93,6 +93,7 @@ def test_bad_usage_is_refused_before_anything_is_written(tmp_path):
     cases = [
         (("--title", "T"), "--title is for articles made with --from"),
         (("--from", tmp_path / "missing.txt"), "no such file"),
+        (("--from", tmp_path), "not a file"),
         (("--from", latin1), "not UTF-8 text (byte 0xe9 at offset 3)"),
         (("--from", good, "--date", "3 January 2020"), "not a date"),
     ]
@@ -101,3 +102,72 @@ def test_bad_usage_is_refused_before_anything_is_written(tmp_path):
         assert result.returncode == 2, args
         assert message in result.stderr, (args, result.stderr)
         assert not (tmp_path / "ed").exists()
+
+
+# --- all or nothing -----------------------------------------------------------------------------
+
+def _files_under(folder):
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*")) if folder.exists() else []
+
+
+@pytest.mark.parametrize("lay_out, target, message", [
+    (lambda t: (t / "ed").symlink_to(t / "missing"), "ed",
+     "ed: a symbolic link to something that does not exist, where a folder is needed; nothing was written"),
+    (lambda t: ((t / "ed").mkdir(), (t / "ed" / "source").write_text("mine\n")), "ed",
+     "ed/source: a file, where a folder is needed; nothing was written"),
+    (lambda t: ((t / "ed").mkdir(), (t / "ed" / "annotations").symlink_to("gone")), "ed",
+     "ed/annotations: a symbolic link to something that does not exist, where a folder is needed"),
+    (lambda t: (t / "ed").write_text("mine\n"), "ed/inner", "ed: a file, where a folder is needed"),
+    (lambda t: ((t / "ed").mkdir(), (t / "ed" / ".gitignore").symlink_to("gone")), "ed",
+     "ed: already has .gitignore; nothing was written"),
+])
+def test_new_refuses_what_stands_in_the_way_and_writes_nothing(lay_out, target, message, tmp_path):
+    """A dangling link, or a file named 'source', was an internal error (exit 70) after the
+    first files had been written."""
+    lay_out(tmp_path)
+    before = _files_under(tmp_path)
+    result = run_cli("new", target, cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert _files_under(tmp_path) == before
+    assert not (tmp_path / "missing").exists()
+
+
+def test_a_write_failing_half_way_leaves_nothing_behind(tmp_path, monkeypatch, capsys):
+    from glossator import cli
+    from glossator.commands import new
+
+    def disk_full_at_the_styles(path, *args, **kwargs):
+        if path.name == "edition.css":
+            raise OSError(28, "No space left on device", str(path))
+        return open(path, *args, **kwargs)
+
+    monkeypatch.setattr(new, "open", disk_full_at_the_styles, raising=False)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "ed").mkdir()
+    assert cli.main(["new", "ed/deep/er"]) == 4
+    out, err = capsys.readouterr()
+    assert "O105 cannot write ed/deep/er/styles/edition.css: No space left on device" in err
+    assert "created" not in out
+    assert _files_under(tmp_path) == ["ed"]  # the folders it made went too; ed was there before
+
+
+def test_an_unreadable_from_file_is_a_usage_error(tmp_path):
+    from test_check import run_cli_unprivileged
+    raw = tmp_path / "raw.txt"
+    raw.write_text("A paragraph of the article, long enough to be one.\n", encoding="utf-8")
+    raw.chmod(0)
+    result = run_cli_unprivileged("new", tmp_path / "ed", "--from", raw)
+    assert result.returncode == 2, result.stderr
+    assert "raw.txt: cannot read it (Permission denied)" in result.stderr
+    assert not (tmp_path / "ed").exists()
+
+
+def test_the_import_report_shows_terminal_controls_of_the_pasted_text_escaped(tmp_path):
+    raw = tmp_path / "raw.txt"
+    prose = "A paragraph of the article, long enough to be one, about the hour of the meeting."
+    raw.write_text(f"{prose}\n\nSign up for our newsletter\x1b]52;c;cm0gLXJmIH4K\x07\n", encoding="utf-8")
+    result = run_cli("new", tmp_path / "ed", "--from", raw, "--title", "T", "--author", "A")
+    assert result.returncode == 0, result.stderr
+    assert "newsletter\\x1b]52;c;cm0gLXJmIH4K\\x07”" in result.stdout
+    assert "\x1b" not in result.stdout + result.stderr and "\x07" not in result.stdout + result.stderr

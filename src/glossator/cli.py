@@ -10,10 +10,11 @@ import argparse
 import importlib
 import os
 import sys
+import traceback
 
 from . import __version__
 from .commands import NAMES, report
-from .errors import GlossatorError, UsageError
+from .errors import GlossatorError, UsageError, printable
 
 
 def parser() -> argparse.ArgumentParser:
@@ -37,9 +38,11 @@ def main(argv=None) -> int:
     try:
         return command(args.command).run(args)
     except UsageError as exc:
-        print(f"glossator: {exc}", file=sys.stderr)
+        print(f"glossator: {printable(str(exc))}", file=sys.stderr)  # it may quote a file name or its text
         return exc.exit_code
     except GlossatorError as exc:
+        if os.environ.get("GLOSSATOR_DEBUG") and exc.__cause__ is not None:
+            traceback.print_exception(exc.__cause__)  # the foreign error behind a finding (R102)
         report(exc.findings)
         print(f"glossator: {args.command} failed; previous outputs were left as they were.", file=sys.stderr)
         return exc.exit_code
@@ -49,6 +52,6 @@ def main(argv=None) -> int:
     except Exception as exc:  # a bug: say so plainly, keep the traceback for those who ask
         if os.environ.get("GLOSSATOR_DEBUG"):
             raise
-        print(f"glossator: internal error ({type(exc).__name__}: {exc}). Previous outputs were left as they "
-              "were. Set GLOSSATOR_DEBUG=1 to see the traceback, and please report it.", file=sys.stderr)
+        print(f"glossator: internal error ({type(exc).__name__}: {printable(str(exc))}). Previous outputs were "
+              "left as they were. Set GLOSSATOR_DEBUG=1 to see the traceback, and please report it.", file=sys.stderr)
         return 70

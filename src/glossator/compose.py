@@ -141,8 +141,18 @@ def block_pieces(block: Block, calls: dict, terms: list) -> tuple[Piece, ...]:
 
 
 def call_pieces(offset: int, calls: dict) -> list[Piece]:
-    """Calls for the quotes that end here."""
-    return [Piece("call", text=str(n), number=n, target=f"call-{n}") for n in sorted(calls.get(offset, []))]
+    """Calls for the quotes that end here. Only calls at one offset are adjacent (any
+    other two have article text between them), so only they are parted by a separator:
+    a piece of its own, never article text."""
+    out: list[Piece] = []
+    for n in sorted(calls.get(offset, [])):
+        if out:
+            out.append(Piece("call-sep", text=CALL_SEPARATOR))
+        out.append(Piece("call", text=str(n), number=n, target=f"call-{n}"))
+    return out
+
+
+CALL_SEPARATOR = ","  # set small and raised, like the calls it parts: "⁶,⁷"
 
 
 def text_pieces(text: str, run, term, first: bool) -> list[Piece]:
@@ -174,7 +184,7 @@ def compose_notes(annotations: Annotations, spans: dict[str, Span], numbers: dic
         notes.append(ComposedNote(
             number=numbers[note.id], id=note.id, title=note.title, kind=note.kind,
             body_html=render_markdown(note.body), sources_html=tuple(render_inline(s) for s in note.sources),
-            see=see, block=spans[note.id].block,
+            see=see, block=spans[note.id].block, where=note.where,
         ))
     return tuple(sorted(notes, key=lambda n: n.number))
 

@@ -18,6 +18,7 @@ Foreign exceptions (YAML, Jinja2, WeasyPrint, OS) are wrapped where they enter,
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 ERROR = "error"
@@ -55,6 +56,11 @@ CODES: dict[str, Code] = {
                  "Use paragraphs, '::: pullquote' blocks, headings, emphasis and links."),
     "S110": Code(ERROR, "the file is too large ({size}; the limit is {limit})",
                  "An article is a few hundred kilobytes at most: check that this is the right file."),
+    "S111": Code(ERROR, "cannot read {what}: {reason}",
+                 "Check its permissions: in the edition folder, `ls -ld {what}` shows them and "
+                 "`chmod {mode} {what}` lets you read it."),
+    "S112": Code(ERROR, "{what} is {kind}, not a {expected}",
+                 "Make {what} a plain file: the article, in Markdown with front matter."),
     "Y101": Code(ERROR, "YAML syntax error: {reason}",
                  "Check indentation (spaces, not tabs) and quote values that contain ': ' or start with a quote."),
     "Y102": Code(ERROR, "expected a list of {items} at the top level, found {found}",
@@ -83,6 +89,14 @@ CODES: dict[str, Code] = {
                  "An annotation file is a list of items with 'key: value' fields: check brackets and indentation."),
     "Y115": Code(ERROR, "the file is too large ({size}; the limit is {limit})",
                  "Annotation files are a few hundred kilobytes at most: check that this is the right file."),
+    "Y116": Code(ERROR, "cannot read {what}: {reason}",
+                 "Check its permissions: in the edition folder, `ls -ld {what}` shows them and "
+                 "`chmod {mode} {what}` lets you read it."),
+    "Y117": Code(ERROR, "{what} is {kind}, not a {expected}",
+                 "Make {what} a plain {expected} (annotations/ holds notes.yaml, glossary.yaml and "
+                 "chronology.yaml), or remove it if the edition has none."),
+    "Y118": Code(ERROR, "a {name} here, which YAML reads as a line break",
+                 "Replace it with a space (text pasted from web pages often carries these), or quote the value."),
     "A101": Code(ERROR, "{item} '{id}': quote not found: “{quote}”{closest}",
                  "Copy the passage exactly as it reads in source/article.md."),
     "A102": Code(ERROR, "{item} '{id}': quote occurs {count} times: {places}",
@@ -115,7 +129,7 @@ CODES: dict[str, Code] = {
                  "Keep each term and alias on one entry only."),
     "G103": Code(ERROR, "glossary term '{term}': see: '{target}' is not a glossary id{suggestion}",
                  "Use the id (or the slug of the term) of another glossary entry."),
-    "C101": Code(ERROR, "chronology: '{field}' “{value}” is not an ISO date",
+    "C101": Code(ERROR, "chronology: '{field}' “{value}” is not a date: {reason}",
                  "Write a year, year-month or year-month-day: \"2003\", \"2011-12\", \"2020-01-03\"."),
     "C102": Code(ERROR, "chronology: end {end} is before date {date}",
                  "Swap the two dates, or correct one."),
@@ -130,13 +144,16 @@ CODES: dict[str, Code] = {
                  "WeasyPrint broke this line early; rewording a few words nearby usually mends it."),
     "R101": Code(ERROR, "template error: {reason}", "Check the templates in the edition's templates/ folder."),
     "R102": Code(ERROR, "WeasyPrint could not render the edition: {reason}",
-                 "Check styles/*.css; run with --verbose for details."),
+                 "Check the edition's styles/*.css and templates/ for what the message names; "
+                 "set GLOSSATOR_DEBUG=1 to see WeasyPrint's own traceback."),
     "R103": Code(ERROR, "layout did not settle: {reason}",
                  "This is a Glossator bug; please report it with the edition."),
     "O101": Code(ERROR, "cannot write {what}: {reason}",
                  "Check the output folder exists and is writable, or pass --out DIR."),
     "O102": Code(ERROR, "output/ is a link to {target}, outside the edition folder",
                  "Remove the link, or choose where the outputs go with --out DIR."),
+    "O105": Code(ERROR, "cannot write {what}: {reason}; the files already written were removed",
+                 "Check that the folder is writable and the disk has room, then run `glossator new` again."),
     "O103": Code(ERROR, "'{name}' is not a plain file name: it would be written outside {folder}",
                  "This is a Glossator bug; please report it with the edition."),
     "O104": Code(ERROR, "another build is writing to {folder}; waited {seconds} s for it to finish",
@@ -152,8 +169,27 @@ CODES: dict[str, Code] = {
 }
 
 
+# Characters a terminal acts on instead of showing: C0 controls (ESC starts the sequences
+# that set the clipboard, retitle the window or clear the screen), DEL, C1 controls, and
+# the bidirectional overrides and isolates that make text read other than it is, with the
+# line and paragraph separators that editors do not count as line breaks.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """`text` with every character a terminal would act on written as an escape: ESC as \\x1b."""
+    return _UNPRINTABLE.sub(_escape, text)
+
+
+def _escape(match: re.Match) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
 @dataclass(frozen=True)
 class Finding:
+    """One problem. Its text is made printable here, once, whoever builds it: messages quote
+    the edition's own text, and editions are shared between strangers."""
     code: str
     severity: str
     path: str
@@ -161,6 +197,10 @@ class Finding:
     column: int
     message: str
     hint: str
+
+    def __post_init__(self):
+        for name in ("path", "message", "hint"):
+            object.__setattr__(self, name, printable(getattr(self, name)))
 
     def format(self) -> str:
         place = self.path

@@ -189,7 +189,35 @@ def locate(url: str, root: Path, word: str = "") -> Where:
             column = _refers(line, url, target, base) if wanted in line else 0
             if column:
                 return Where(rel, number, column)
+    if url.lower().startswith("file:"):
+        found = _local_font(url, lines)
+        if found:
+            return found
     return Where("styles/ or templates/")
+
+
+# local(NAME) in @font-face: the name quoted or not.
+_LOCAL = re.compile(r"""local\(\s*(?:"([^"]*)"|'([^']*)'|([^)]*?))\s*\)""", re.IGNORECASE)
+
+
+def _local_font(url: str, lines: list) -> Where | None:
+    """The local() that found the font file `url` on this machine. WeasyPrint asks for the
+    file it found, not for the name written, so the name is matched to the file's name
+    ("DejaVu Sans" to DejaVuSans.ttf); failing that, the first local() is the likely one."""
+    stem = _squashed(Path(url2pathname(urlsplit(url).path)).stem)
+    first = None
+    for rel, number, line, _ in lines:
+        for m in _LOCAL.finditer(line):
+            name = _squashed(next(g for g in m.groups() if g is not None))
+            where = Where(rel, number, m.start() + 1)
+            if name and stem and (name in stem or stem in name):
+                return where
+            first = first or where
+    return first
+
+
+def _squashed(name: str) -> str:
+    return re.sub(r"[^0-9a-z]", "", name.lower())
 
 
 def _asking_lines(root: Path):

@@ -56,6 +56,11 @@ def part(word_id: str) -> str:
     return f"{word_id}-cont"
 
 
+def paragraph(number: int) -> str:
+    """¶ N as a place to link to: `edition.pdf#para-7` (README: Linking to a place in the PDF)."""
+    return f"para-{number}"
+
+
 def paragraph_number(number: int) -> str:
     return f"pnum-{number}"
 

@@ -5,9 +5,13 @@ goes on, so one run reports all of them. Callers decide whether to stop.
 """
 from __future__ import annotations
 
+import bisect
 import difflib
+import errno
 import functools
+import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,44 +46,104 @@ def load(root: Path) -> Loaded:
 
 # --- reading files --------------------------------------------------------------
 
-def read_text(root: Path, rel: str, findings: list, codes: tuple[str, str], required: bool) -> str | None:
-    """The file's text, or None (with a finding) if it is missing, too big or not UTF-8.
+@dataclass(frozen=True)
+class FileCodes:
+    """A family's codes for the problems of reading one of its files."""
+    not_a_file: str  # a folder, a FIFO, a loop of links, a link to nothing
+    unreadable: str  # permission denied, or another error of the system's
+    encoding: str  # not UTF-8, or NUL bytes
+    size: str  # larger than MAX_BYTES
 
-    codes: (not UTF-8, too large), the file family's codes for those two problems.
-    """
+
+ARTICLE_CODES = FileCodes("S112", "S111", "S102", "S110")
+ANNOTATION_CODES = FileCodes("Y117", "Y116", "Y109", "Y115")
+
+
+def read_text(root: Path, rel: str, findings: list, codes: FileCodes, required: bool) -> str | None:
+    """The file's text, or None (with a finding) if it is missing, not a file, unreadable,
+    too big or not UTF-8. A missing file is a finding only if `required`."""
     path = root / rel
     where = Where(rel, 1)
-    if not path.is_file():
+    kind = file_kind(path)
+    if kind == "missing":
         if required:
             findings.append(finding("S101", Where(rel), what=rel))
+        return None
+    if kind == "denied":  # a folder on the way may not be searched: say which, once
+        folder = blocked_folder(root, rel)
+        _add_once(findings, finding(codes.unreadable, Where(folder), what=f"{folder}/",
+                                    reason="permission denied", mode="u+rx"))
+        return None
+    if kind != "a file":
+        findings.append(finding(codes.not_a_file, Where(rel), what=rel, kind=kind, expected="file"))
         return None
     if not path.resolve().is_relative_to(root.resolve()):  # a link leading out of the edition
         findings.append(finding("X103", Where(rel), target=path.resolve()))
         return None
     size = path.stat().st_size
     if size > MAX_BYTES:  # refused before reading: a 50 MB file costs nothing
-        findings.append(finding(codes[1], where, size=_megabytes(size), limit=_megabytes(MAX_BYTES)))
+        findings.append(finding(codes.size, where, size=f"{size:,} bytes", limit=f"{MAX_BYTES:,} bytes"))
         return None
     try:
         data = path.read_bytes()
     except OSError as exc:
-        findings.append(finding(codes[0], where, reason=f"cannot read it: {exc.strerror or exc}"))
+        reason = "permission denied" if isinstance(exc, PermissionError) else (exc.strerror or str(exc))
+        findings.append(finding(codes.unreadable, where, what=rel, reason=reason, mode="u+r"))
         return None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        findings.append(finding(codes[0], Where(rel, line), reason=f"byte 0x{data[exc.start]:02x} at offset {exc.start}"))
+        line = _line_breaks(data[: exc.start].decode("utf-8", "replace")) + 1
+        findings.append(finding(codes.encoding, Where(rel, line),
+                                reason=f"byte 0x{data[exc.start]:02x} at offset {exc.start}"))
         return None
     if "\x00" in text:
-        line = text[: text.index("\x00")].count("\n") + 1
-        findings.append(finding(codes[0], Where(rel, line), reason="it contains NUL bytes; is it a binary file?"))
+        line = _line_breaks(text[: text.index("\x00")]) + 1
+        findings.append(finding(codes.encoding, Where(rel, line), reason="it contains NUL bytes; is it a binary file?"))
         return None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / 2**20:.0f} MB" if size >= 2**20 else f"{size / 2**10:.0f} KB"
+def file_kind(path: Path) -> str:
+    """What is at `path`, as messages say it ("a file", "a folder", "a loop of symbolic
+    links"...), or "missing", or "denied" (a folder on the way may not be searched)."""
+    try:
+        mode = path.stat().st_mode  # follows links: what a read would open
+    except PermissionError:
+        return "denied"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "a loop of symbolic links"
+        if path.is_symlink():
+            return "a symbolic link to a missing file"
+        return "missing"  # ENOENT; ENOTDIR (a file where a folder should be) is reported for the folder
+    if stat.S_ISREG(mode):
+        return "a file"
+    return "a folder" if stat.S_ISDIR(mode) else "a special file (a FIFO, socket or device)"
+
+
+def blocked_folder(root: Path, rel: str) -> str:
+    """The first folder on the way to `rel` that may not be searched, relative to root."""
+    parts = Path(rel).parts[:-1]
+    for depth in range(len(parts)):
+        folder = root.joinpath(*parts[: depth + 1])
+        try:
+            os.stat(folder / ".")
+        except PermissionError:
+            return Path(*parts[: depth + 1]).as_posix()
+        except OSError:
+            break
+    return Path(*parts).as_posix() if parts else "."
+
+
+def _add_once(findings: list, found: Finding) -> None:
+    if found not in findings:
+        findings.append(found)
+
+
+def _line_breaks(text: str) -> int:
+    """How many line breaks an editor sees in `text`: \\n, \\r\\n or \\r (not U+2028 or NEL)."""
+    return text.count("\n") + text.count("\r") - text.count("\r\n")
 
 
 # --- YAML, as nodes -------------------------------------------------------------------
@@ -134,20 +198,71 @@ def compose_yaml(text: str):
 
 def yaml_problem(exc: yaml.YAMLError, rel: str, text: str) -> Finding:
     """The finding for a YAML error in the file `rel`, whose text is `text`."""
-    where = yaml_where(exc, rel)
+    where = yaml_where(exc, rel, text)
     if isinstance(exc, Refused):
         return finding(exc.code, where, **exc.details)
     if _char_at(text, where.line - 1, where.column - 1) == "\t":
         return finding("Y112", where)
+    odd = odd_break_in(exc, text)
+    if odd is not None:
+        return finding("Y118", _place_of(text, odd, rel), name=_ODD_BREAKS[text[odd]])
     return finding("Y101", where, reason=_yaml_reason(exc))
 
 
-def yaml_where(exc: yaml.YAMLError, rel: str, first_line: int = 1) -> Where:
-    """Where a YAML error is, in a file whose YAML starts on line `first_line`: where PyYAML
-    noticed it, or, if that is the end of the file, where the unclosed thing began."""
+# Line breaks for YAML, not for editors; text pasted from web pages carries them.
+_ODD_BREAKS = {"\x85": "next-line character (NEL, U+0085)", "\u2028": "line separator (U+2028)",
+               "\u2029": "paragraph separator (U+2029)"}
+
+
+def odd_break_in(exc: yaml.YAMLError, text: str) -> int | None:
+    """Where a break only YAML sees lies on the line of a YAML error, before it: a line
+    break in the middle of a value, in YAML's eyes, is the likely cause of the error."""
+    pointers = [m.pointer for m in (getattr(exc, "context_mark", None), getattr(exc, "problem_mark", None))
+                if m is not None and m.buffer is not None]
+    if not pointers:
+        return None
+    start = text.rfind("\n", 0, min(pointers)) + 1
+    found = [i for i in (text.find(odd, start, max(pointers)) for odd in _ODD_BREAKS) if i >= 0]
+    return min(found) if found else None
+
+
+def _place_of(text: str, offset: int, rel: str, first_line: int = 1) -> Where:
+    line_start = text.rfind("\n", 0, offset) + 1
+    return Where(rel, text.count("\n", 0, offset) + first_line, offset - line_start + 1)
+
+
+def yaml_where(exc: yaml.YAMLError, rel: str, text: str, first_line: int = 1) -> Where:
+    """Where a YAML error is, in a file whose YAML, `text`, starts on line `first_line`: where
+    PyYAML noticed it, or, if that is the end of the file, where the unclosed thing began."""
+    if isinstance(exc, yaml.reader.ReaderError):  # a character YAML does not allow: by its offset
+        return _place_of(text, min(max(exc.position, 0), len(text)), rel, first_line)
     problem, context = getattr(exc, "problem_mark", None), getattr(exc, "context_mark", None)
     mark = context if context and "end of stream" in str(getattr(exc, "problem", "")) else problem or context
-    return Where(rel, mark.line + first_line, mark.column + 1) if mark else Where(rel, first_line)
+    if not mark:
+        return Where(rel, first_line)
+    line, column = editor_place(mark)
+    return Where(rel, line + first_line, column + 1)
+
+
+def editor_place(mark) -> tuple[int, int]:
+    """A PyYAML mark's (line, column), 0-based, as an editor counts them.
+
+    YAML counts NEL, U+2028 and U+2029 as line breaks (text pasted from the web has
+    them); editors break lines at '\\n' only (read_text made every line end one), so
+    PyYAML's own count would send the user to the wrong line."""
+    starts = _line_starts(mark.buffer) if mark.buffer is not None else None
+    if starts is None:
+        return mark.line, mark.column
+    line = bisect.bisect_right(starts, mark.pointer) - 1
+    return line, mark.pointer - starts[line]
+
+
+@functools.lru_cache(maxsize=8)
+def _line_starts(text: str) -> tuple[int, ...] | None:
+    """Where each of the text's lines starts; None if PyYAML counts its lines right."""
+    if not any(odd in text for odd in _ODD_BREAKS):
+        return None
+    return (0, *(m.end() for m in re.finditer("\n", text)))
 
 
 def _char_at(text: str, line: int, column: int) -> str:
@@ -162,7 +277,7 @@ _META_REQUIRED = ("title", "author")
 
 
 def load_article(root: Path, findings: list) -> Article | None:
-    text = read_text(root, ARTICLE, findings, ("S102", "S110"), required=True)
+    text = read_text(root, ARTICLE, findings, ARTICLE_CODES, required=True)
     if text is None:
         return None
     front, body, body_line = split_front_matter(text)
@@ -180,12 +295,15 @@ def load_article(root: Path, findings: list) -> Article | None:
 
 
 def split_front_matter(text: str) -> tuple[str | None, str, int]:
-    """(front matter YAML, body, the body's first line number)."""
+    """(front matter YAML, body, the body's first line number).
+
+    As in YAML, only a '---' or '...' line at the start of the line ends the front matter:
+    an indented one is text inside a block scalar (a bio quoting a dialogue, say)."""
     lines = text.split("\n")
-    if not lines or lines[0].strip() != "---":
+    if not lines or lines[0].rstrip() != "---":
         return None, text, 1
     for i in range(1, len(lines)):
-        if lines[i].strip() in ("---", "..."):
+        if lines[i].rstrip() in ("---", "..."):
             return "\n".join(lines[1:i]), "\n".join(lines[i + 1:]), i + 2
     return None, text, 1
 
@@ -199,9 +317,9 @@ def parse_meta(front: str, findings: list) -> Meta | None:
     if values.get("date"):
         try:
             date = PartialDate.parse(values["date"])
-        except ValueError:
+        except ValueError as exc:
             findings.append(finding("S106", places["date"], field="date",
-                                    reason=f"“{values['date']}” is not an ISO date",
+                                    reason=f"“{values['date']}” is not a date: {exc}",
                                     fix="Write it as YYYY, YYYY-MM or YYYY-MM-DD."))
             ok = False
     if not ok:
@@ -220,7 +338,13 @@ def meta_node(front: str, findings: list):
         node = compose_yaml(front)
     except yaml.YAMLError as exc:
         # The front matter starts on the file's line 2, after the opening '---'.
-        findings.append(finding("S104", yaml_where(exc, ARTICLE, 2), reason=_yaml_reason(exc, 2)))
+        odd = odd_break_in(exc, front)
+        if odd is not None:
+            findings.append(finding("S104", _place_of(front, odd, ARTICLE, 2),
+                                    reason=f"a {_ODD_BREAKS[front[odd]]} here, which YAML reads as a line break: "
+                                           "replace it with a space, or quote the value"))
+        else:
+            findings.append(finding("S104", yaml_where(exc, ARTICLE, front, 2), reason=_yaml_reason(exc, 2)))
         return None
     if node is None:
         return yaml.MappingNode("tag:yaml.org,2002:map", [])
@@ -338,6 +462,10 @@ class Item:
 
 
 def load_annotations(root: Path, findings: list) -> Annotations:
+    kind = file_kind(root / ANNOTATIONS)
+    if kind not in ("a folder", "missing", "denied"):  # a file, a link to nothing: no notes, said so
+        findings.append(finding("Y117", Where(ANNOTATIONS), what=ANNOTATIONS, kind=kind, expected="folder"))
+        return Annotations()
     notes = read_items(root, schema.NOTES, findings)
     terms = read_items(root, schema.GLOSSARY, findings)
     events = read_items(root, schema.CHRONOLOGY, findings)
@@ -358,7 +486,7 @@ def load_annotations(root: Path, findings: list) -> Annotations:
 
 def read_items(root: Path, spec: schema.FileSpec, findings: list) -> list[Item]:
     rel = f"{ANNOTATIONS}/{spec.filename}"
-    text = read_text(root, rel, findings, ("Y109", "Y115"), required=False)
+    text = read_text(root, rel, findings, ANNOTATION_CODES, required=False)
     if text is None:
         return []
     try:
@@ -495,8 +623,8 @@ def make_event(item: Item, findings: list) -> Event | None:
         if name in v:
             try:
                 dates[name] = PartialDate.parse(v[name])
-            except ValueError:
-                findings.append(finding("C101", item.places[name], field=name, value=v[name]))
+            except ValueError as exc:
+                findings.append(finding("C101", item.places[name], field=name, value=v[name], reason=exc))
     if len(dates) < len({"date", "end"} & set(v)):
         return None
     if "end" in dates and dates["end"] < dates["date"]:
@@ -571,7 +699,8 @@ def check_repeated_events(made: list[tuple[Item, Event]], findings: list) -> Non
 
 def _where(rel: str, node, first_line: int = 1) -> Where:
     """Where a node starts, in a file whose YAML begins on line `first_line`."""
-    return Where(rel, node.start_mark.line + first_line, node.start_mark.column + 1)
+    line, column = editor_place(node.start_mark)
+    return Where(rel, line + first_line, column + 1)
 
 
 def _node_kind(node) -> str:
@@ -591,5 +720,5 @@ def _yaml_reason(exc: yaml.YAMLError, first_line: int = 1) -> str:
     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
     context, mark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
     if context and mark:
-        return f"{problem} ({context} that starts at line {mark.line + first_line})"
+        return f"{problem} ({context} that starts at line {editor_place(mark)[0] + first_line})"
     return f"{problem} ({context})" if context else str(problem)

@@ -39,12 +39,14 @@ class PartialDate:
     def parse(cls, text: str) -> "PartialDate":
         m = _DATE.match(str(text).strip())
         if not m:
-            raise ValueError(f"not an ISO date: {text!r}")
+            raise ValueError("write it as YYYY, YYYY-MM or YYYY-MM-DD")
         year, month, day = (int(g) if g else 0 for g in m.groups())
+        if year < 1:  # the calendar, and the build's timestamps, start at year 1
+            raise ValueError(f"there is no year {year:04d}; years run from 0001 to 9999")
         if month and not 1 <= month <= 12:
-            raise ValueError(f"month {month} out of range")
+            raise ValueError(f"there is no month {month}")
         if day and not 1 <= day <= calendar.monthrange(year, month)[1]:
-            raise ValueError(f"day {day} out of range")
+            raise ValueError(f"{calendar.month_name[month]} {year} has no day {day}")
         return cls(year, month, day)
 
     def iso(self) -> str:
@@ -204,7 +206,8 @@ class Span:
 class Piece:
     """One inline piece of a composed block, in reading order.
 
-    kind: "text" (with styles), "call" (a note's number), "word" (where a word
+    kind: "text" (with styles), "call" (a note's number), "call-sep" (between two
+    calls with nothing between them: not article text), "word" (where a word
     of a paragraph starts: renders as nothing unless the paragraph is split there).
     Glossary occurrences and chronology passages are not marked in the text: their
     pages are read from the measured lines, by offset.
@@ -240,6 +243,7 @@ class ComposedNote:
     sources_html: tuple[str, ...]
     see: tuple[tuple[int, str], ...]  # (number, title) of notes it refers to
     block: int  # index of the block holding the call
+    where: Where | None = None  # the note in annotations/notes.yaml, for messages
 
 
 @dataclass(frozen=True)
@@ -300,6 +304,7 @@ class Geometry:
     note_gap: float = 7.0  # least space between two notes, vertically
     duplex: bool = True
     leading: float = 14.0  # the article's line height: its baseline grid
+    title_size: float = 23.0  # the title's type: the print template balances its lines for it
     # Above the foot's first note: the space over the rule, the rule and the space under it
     # (the stylesheet draws the rule this far above the note: --foot-rule).
     foot_rule: float = 12.0

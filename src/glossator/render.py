@@ -31,6 +31,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from . import __version__, ids
+from .balance import balanced_title
 from .errors import RenderError, finding
 from .model import PX_PER_PT, Edition, Geometry, Options, Where
 from .placement.engine import discrepancies, note_area, page_refs, place, too_long
@@ -77,6 +78,7 @@ class Renderer:
         self.env = SandboxedEnvironment(loader=jinja2.ChoiceLoader(loaders), autoescape=True,
                                         undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
         self.env.globals["coalesce"] = coalesce
+        self.env.filters["balanced_title"] = balanced_title
         self.reuse = Reuse()  # layouts, note heights and font subsets, kept for the next build
 
     # --- the passes ---------------------------------------------------------------

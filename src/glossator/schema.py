@@ -19,7 +19,7 @@ DATE = "date"            # ISO 8601 at year, month or day precision
 COUNT = "count"          # a whole number from 1 up
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
-DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+DATE_PATTERN = r"^(?!0000)\d{4}(-\d{2}(-\d{2})?)?$"  # years 0001 to 9999, as model.PartialDate
 
 
 @dataclass(frozen=True)

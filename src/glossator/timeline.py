@@ -1,17 +1,21 @@
 """The chronology's timeline: every event drawn to scale on one axis, so the eye sees the gaps.
 
 Pure arithmetic: events in, positions (pt) out; templates/timeline.svg.j2 draws them.
-Events too close to share a row are stacked in rows above the axis.
+Events too close to share a row are stacked in rows above the axis. The scale leaves
+room at both ends for half a year label, so that a label centred on the first or the
+last tick stays inside the figure (and on the page).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .textwidth import SANS, advance_width
 from .model import ComposedEvent
 
 DOT = 2.4  # radius, pt
 ROW = 5.6  # height of one row of dots, pt
 TICK_EVERY = 5  # years
+LABEL_SIZE = 7.0  # pt, the year labels under the axis (set in Glossator Sans)
 
 
 @dataclass(frozen=True)
@@ -28,7 +32,8 @@ class Timeline:
     height: float
     axis_y: float
     marks: tuple[Mark, ...]
-    ticks: tuple[tuple[float, int], ...]  # (x, year)
+    ticks: tuple[tuple[float, int], ...]  # (x, year), each year's label centred on its x
+    label_size: float = LABEL_SIZE
 
 
 def build_timeline(events: tuple[ComposedEvent, ...], width: float, plain_labels: dict) -> Timeline | None:
@@ -37,10 +42,12 @@ def build_timeline(events: tuple[ComposedEvent, ...], width: float, plain_labels
         return None
     first = min(e.date.year for e in events)
     last = max((e.end or e.date).year for e in events) + 1
-    scale = (width - 2 * DOT) / (last - first)
+    years = range(_round_up(first), last + 1, TICK_EVERY)
+    inset = max(DOT, max((label_width(y) for y in years), default=0) / 2)
+    scale = (width - 2 * inset) / (last - first)
 
     def x_of(date) -> float:
-        return DOT + (date.fraction() - first) * scale
+        return inset + (date.fraction() - first) * scale
 
     rows_end: list[float] = []  # right edge of the last mark in each row
     marks = []
@@ -54,12 +61,12 @@ def build_timeline(events: tuple[ComposedEvent, ...], width: float, plain_labels
         rows_end[row] = right
         marks.append(Mark(x, end_x, row, f"{event.date.display()}: {plain_labels.get(event.id, '')}"))
     axis_y = len(rows_end) * ROW + DOT
-    ticks = tuple((x_of_year(y, first, scale), y) for y in range(_round_up(first), last + 1, TICK_EVERY))
+    ticks = tuple((inset + (y - first) * scale, y) for y in years)
     return Timeline(width, axis_y + 14, axis_y, tuple(marks), ticks)
 
 
-def x_of_year(year: int, first: int, scale: float) -> float:
-    return DOT + (year - first) * scale
+def label_width(year: int) -> float:
+    return advance_width(SANS, LABEL_SIZE)(str(year))
 
 
 def _round_up(year: int) -> int:

@@ -11,6 +11,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+from ..errors import printable
 from ..pipeline import check
 from . import display, edition_root
 
@@ -34,7 +35,7 @@ def run(args) -> int:
     failed = bool(result.errors or (args.strict and result.warnings))
     if args.format == "json":
         print(json.dumps({
-            "root": str(root), "ok": not failed, "strict": args.strict,
+            "root": printable(str(root)), "ok": not failed, "strict": args.strict,
             "errors": len(result.errors), "warnings": len(result.warnings),
             "findings": [f.as_dict() for f in result.findings],
         }, indent=2, ensure_ascii=False))

@@ -7,16 +7,19 @@ minute. With --from, the article is made from text copied from a web page
 (see importer.py), every decision is reported for review, and the examples are
 kept as comments only, since they quote the sample article.
 
-Nothing is ever overwritten: if any file the scaffold would write exists, nothing is written.
+Nothing is ever overwritten: if any file the scaffold would write exists, or anything but a
+folder stands where a folder is needed, nothing is written; if a write fails half-way, what
+was written is removed.
 """
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 from .. import schema
-from ..errors import UsageError
-from ..model import PartialDate
+from ..errors import OutputError, UsageError, finding, printable
+from ..model import PartialDate, Where
 from . import display
 
 MAX_RAW_BYTES = 5 * 1024 * 1024
@@ -45,8 +48,8 @@ def run(args) -> int:
     if given.get("date"):
         try:
             PartialDate.parse(given["date"])
-        except ValueError:
-            raise UsageError(f"--date {given['date']}: not a date. Write it as YYYY, YYYY-MM or YYYY-MM-DD.")
+        except ValueError as exc:
+            raise UsageError(f"--date {given['date']}: not a date ({exc}).") from exc
     imported = None
     if args.source:
         from ..importer import import_text
@@ -66,11 +69,16 @@ def run(args) -> int:
 
 
 def read_raw(path: Path) -> str:
-    if not path.is_file():
-        raise UsageError(f"{path}: no such file. Give the text file copied from the article's web page.")
-    if path.stat().st_size > MAX_RAW_BYTES:
-        raise UsageError(f"{path}: larger than {MAX_RAW_BYTES // 2**20} MB; is it the article's text?")
-    data = path.read_bytes()
+    try:
+        if not path.exists():
+            raise UsageError(f"{path}: no such file. Give the text file copied from the article's web page.")
+        if not path.is_file():  # a folder, or a FIFO, which would never end
+            raise UsageError(f"{path}: not a file. Give the text file copied from the article's web page.")
+        if path.stat().st_size > MAX_RAW_BYTES:
+            raise UsageError(f"{path}: larger than {MAX_RAW_BYTES // 2**20} MB; is it the article's text?")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read it ({exc.strerror or exc}).") from exc
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -81,7 +89,8 @@ def read_raw(path: Path) -> str:
 def report_import(imported, source: str, article: str) -> None:
     print(f"made {article} from {source}; review these decisions:")
     for d in sorted(imported.decisions, key=lambda d: (d.line == 0, d.line)):
-        print(f"  {source}:{d.line}: {d.what}" if d.line else f"  {d.what}")
+        # The decisions quote the pasted text, which may hold terminal controls.
+        print(printable(f"  {source}:{d.line}: {d.what}" if d.line else f"  {d.what}"))
     for name in imported.missing:
         print(f"{article}: the front matter has no {name}: add '{name}:' (or pass --{name}); "
               f"`glossator check` reports it as an error until then.", file=sys.stderr)
@@ -90,21 +99,74 @@ def report_import(imported, source: str, article: str) -> None:
 # --- writing ----------------------------------------------------------------------------
 
 def write_new(root: Path, files: dict[str, str]) -> list[Path]:
-    """Write files under root, refusing (before writing anything) if any exists."""
-    if root.exists() and not root.is_dir():
-        raise UsageError(f"{root}: exists and is not a folder.")
-    existing = [name for name in files if (root / name).exists()]
+    """Write files under root, all or none: every place is checked before anything is
+    written, and if a write fails even so (a full disk), what was written is removed."""
+    refuse_blocked(root, files)
+    made: list[Path] = []  # files and folders created, in order
+    try:
+        for name, text in files.items():
+            path = root / name
+            make_folders(path.parent, made)
+            with open(path, "x", encoding="utf-8", newline="\n") as handle:  # "x": never overwrite
+                made.append(path)
+                handle.write(text)
+    except OSError as exc:
+        remove(made)
+        raise OutputError([finding("O105", Where(str(exc.filename or root)), what=str(exc.filename or root),
+                                   reason=exc.strerror or exc)]) from exc
+    except BaseException:  # interrupted (Ctrl-C): leave nothing half-made either
+        remove(made)
+        raise
+    return [path for path in made if path.is_file()]
+
+
+def refuse_blocked(root: Path, files: dict[str, str]) -> None:
+    """Raise UsageError, before anything is written, if a file exists where one would be
+    written, or something other than a folder stands where a folder is needed."""
+    try:
+        existing = [name for name in files if os.path.lexists(root / name)]
+        for folder in sorted({(root / name).parent for name in files}):
+            blocker = _not_a_folder(folder)
+            if blocker:
+                raise UsageError(f"{blocker}; nothing was written. Move it away, or choose another folder.")
+    except OSError as exc:  # a folder on the way that may not be searched
+        raise UsageError(f"{exc.filename}: {exc.strerror}; nothing was written.") from exc
     if existing:
         raise UsageError(f"{root}: already has {', '.join(existing)}; nothing was written. "
                          "Choose a new folder, or move those files away.")
-    created = []
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "x", encoding="utf-8", newline="\n") as handle:  # "x": never overwrite
-            handle.write(text)
-        created.append(path)
-    return created
+
+
+def _not_a_folder(folder: Path) -> str | None:
+    """What stands where `folder` (or a folder above it) must be, said for the user; None if
+    it is a folder, or can be made one."""
+    for place in (*reversed(folder.parents), folder):
+        if not os.path.lexists(place):
+            return None  # made by make_folders, with all below it
+        if place.is_symlink() and not place.exists():
+            return f"{place}: a symbolic link to something that does not exist, where a folder is needed"
+        if not place.is_dir():
+            return f"{place}: a file, where a folder is needed"
+    return None
+
+
+def make_folders(folder: Path, made: list[Path]) -> None:
+    """Make `folder` and the folders above it that are missing, noting each in `made`."""
+    missing = [place for place in (folder, *folder.parents) if not os.path.lexists(place)]
+    for place in reversed(missing):
+        place.mkdir()
+        made.append(place)
+
+
+def remove(made: list[Path]) -> None:
+    """Undo a failed write_new: its files, then its folders, the deepest first."""
+    for path in reversed(made):
+        try:
+            if path.is_dir() and not path.is_symlink():
+                path.rmdir()
+            else:
+                path.unlink()
+        except OSError:
+            pass  # left behind: the error that stopped the writing is the one to report
 
 
 def scaffold(imported=None) -> dict[str, str]:

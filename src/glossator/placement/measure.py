@@ -30,7 +30,7 @@ from .. import ids
 from ..errors import RenderError, finding
 from .model import Line, Measured
 
-SKIPPED = {"note", "note-line", "call", "pnum", "lnum"}  # classes whose text is not the article's
+SKIPPED = {"note", "note-line", "call", "call-sep", "pnum", "lnum"}  # classes whose text is not the article's
 
 
 def measure(document, edition) -> Measured:
