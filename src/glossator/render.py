@@ -92,7 +92,7 @@ class Renderer:
         document = self.with_appendices(body, edition, geometry, options, final_args)
         layouts, reused = self.reuse.counts()
         warnings = short_line_warnings(edition, measured, geometry) + tuple(
-            finding("L101", Where("annotations/notes.yaml"), number=n.number, id=n.id)
+            finding("L101", n.where or Where("annotations/notes.yaml"), number=n.number, id=n.id)
             for n in edition.notes if n.number in plan.long)
         pdf = self.write_pdf(document)
         page_html = self.html(edition, geometry, options, part="all", inline_css=self.inline_css(),
@@ -124,7 +124,8 @@ class Renderer:
             try:
                 plan, expected = place(edition, geometry, options, measured, heights, long)
             except ValueError as exc:
-                raise RenderError([finding("L102", Where("annotations/notes.yaml"), page=1)]) from exc
+                first = edition.notes[0].where if edition.notes else None
+                raise RenderError([finding("L102", first or Where("annotations/notes.yaml"), page=1)]) from exc
             if plan.long != long:  # a note no page could hold goes after the article: measure its pointer
                 long, heights, measured = plan.long, {}, None
                 continue
