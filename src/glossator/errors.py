@@ -33,7 +33,7 @@ class Code:
 
 # The catalogue: the emitting code looks messages up here, so it cannot drift.
 # Families: S source, Y annotation files, A anchors, N notes, G glossary,
-# C chronology, L layout, R render, O output, X security (what a build may read).
+# C chronology, L layout, R render, O output, X security (what a build may read), F fonts.
 CODES: dict[str, Code] = {
     "S101": Code(ERROR, "{what} not found",
                  "Create it, or run the command in an edition folder (source/, annotations/)."),
@@ -145,6 +145,10 @@ CODES: dict[str, Code] = {
                  "Remove rel=\"attachment\" from the template: Glossator's PDFs embed no files."),
     "X103": Code(ERROR, "a symbolic link to {target}, outside the edition folder",
                  "Replace the link with a copy of the file inside the edition."),
+    "F101": Code(WARNING, "{what}: no font of the edition has {count} of its characters, which print as "
+                 "empty boxes: {characters}",
+                 "Bring a font that has them (SIL OFL fonts such as Noto cover most scripts): put it in "
+                 "styles/ and load it with @font-face (README, \"Fonts and licences\")."),
 }
 
 

@@ -9,6 +9,9 @@ that leads out of it -- is refused and recorded. WeasyPrint only logs a failed
 fetch, so the renderer calls `check` after each layout, which turns the record
 into errors naming the file and line that asked for the resource.
 
+Fonts are read the same way: EditionFonts gives WeasyPrint a fontconfig that knows
+no font of the machine, only the @font-face fonts, fetched through the fetcher.
+
 Only render.py imports this module (it imports WeasyPrint), so `glossator
 check` stays free of WeasyPrint.
 """
@@ -23,6 +26,8 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 from urllib.request import url2pathname
 
+from weasyprint.text.ffi import ffi, fontconfig, gobject, pangoft2
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse, iri_to_uri, path2url
 
 from .errors import InputError, finding
@@ -109,6 +114,31 @@ class EditionFetcher(URLFetcher):
                 found.append(finding("X102", locate(url, self.root, word="attachment"), url=url))
         if found:
             raise InputError(found)
+
+
+# WeasyPrint declares the fontconfig functions it calls; this one it does not.
+ffi.cdef("FcConfig * FcConfigCreate (void);", override=True)
+
+
+class EditionFonts(FontConfiguration):
+    """WeasyPrint's font configuration with no fonts from the machine.
+
+    WeasyPrint starts from the machine's fontconfig setup, so text that the
+    @font-face fonts cannot set (Arabic, CJK, emoji) falls back to whatever
+    /usr/share/fonts holds: the PDF then differs from machine to machine and
+    embeds fonts nobody chose. An empty fontconfig configuration (no font folders,
+    no rules) that WeasyPrint's add_font_face fills with the @font-face fonts
+    alone leaves such characters as the fonts' empty boxes, which
+    fonts.font_findings reports (F101)."""
+
+    def __init__(self):
+        self._folder = None  # before anything that can fail: FontConfiguration.__del__ reads it
+        self._config = fontconfig.FcConfigCreate()
+        self.font_map = ffi.gc(pangoft2.pango_ft2_font_map_new(), gobject.g_object_unref)
+        pangoft2.pango_fc_font_map_set_config(ffi.cast("PangoFcFontMap *", self.font_map), self._config)
+        fontconfig.FcConfigDestroy(self._config)  # the font map holds its own reference
+        self.strut_layouts = {}
+        self.font_features = {}
 
 
 def make_fetcher(root: Path) -> EditionFetcher:

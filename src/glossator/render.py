@@ -59,13 +59,12 @@ class Renderer:
 
     def __init__(self, root: Path):
         from weasyprint import CSS
-        from weasyprint.text.fonts import FontConfiguration
 
-        from .fetch import make_fetcher
+        from .fetch import EditionFonts, make_fetcher
 
         self.root = root
         self.fetcher = make_fetcher(root)  # reads only inside the edition and the theme
-        self.font_config = FontConfiguration()
+        self.font_config = EditionFonts()  # the @font-face fonts only, none of the machine's
         self.css_files = [THEME / "glossator.css", *sorted((root / "styles").glob("*.css"))]
         self.stylesheets = [CSS(filename=str(p), font_config=self.font_config, url_fetcher=self.fetcher)
                             for p in self.css_files]
@@ -229,7 +228,7 @@ def html_assets() -> dict[str, bytes]:
     """The files the HTML edition's stylesheet links to, by their path beside it: the
     shipped fonts (url(fonts/...)) and their licence, which must travel with them."""
     return {f"fonts/{p.name}": p.read_bytes() for p in sorted((THEME / "fonts").iterdir())
-            if p.suffix in (".otf", ".txt")}
+            if p.suffix in (".otf", ".ttf", ".txt")}
 
 
 # --- measuring --------------------------------------------------------------------------
