@@ -132,6 +132,11 @@ CODES: dict[str, Code] = {
                  "Check styles/*.css; run with --verbose for details."),
     "R103": Code(ERROR, "layout did not settle: {reason}",
                  "This is a Glossator bug; please report it with the edition."),
+    "R104": Code(ERROR, "cannot use this stylesheet: {reason}", "{fix}"),
+    "R105": Code(ERROR, "template stopped: {reason}",
+                 "A template may run {seconds:g} s, make strings and lists of {value:,} items and output "
+                 "{size:,} characters at most: look for loops nested over large ranges, or a string or list "
+                 "repeated or grown many times, near this line."),
     "O101": Code(ERROR, "cannot write {what}: {reason}",
                  "Check the output folder exists and is writable, or pass --out DIR."),
     "O102": Code(ERROR, "output/ is a link to {target}, outside the edition folder",

@@ -32,9 +32,9 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse, iri_to_uri, path2url
 
 from .errors import InputError, finding
 from .model import Where
+from .styles import MAX_RESOURCE_BYTES
 
 THEME = Path(str(resources.files("glossator") / "theme"))
-MAX_RESOURCE_BYTES = 64 * 1024 * 1024  # a font or image larger than this is not what it claims to be
 # Folders whose files WeasyPrint and Jinja2 open by name, not through the fetcher:
 # a link in them that leads out of the edition is refused before anything is read.
 OPENED_BY_NAME = ("styles", "templates")
@@ -222,7 +222,10 @@ def _asking_lines(root: Path):
             if not _inside(path, root.resolve()) or not path.is_file() or path.stat().st_size > MAX_RESOURCE_BYTES:
                 continue
             base = path2url(path) if path.suffix == ".css" else path2url(str(THEME) + "/")
-            text = path.read_text(encoding="utf-8", errors="replace")
+            try:
+                text = path.read_text(encoding="utf-8", errors="replace")
+            except OSError:  # unreadable: it asked for nothing the build read
+                continue
             for number, line in enumerate(text.splitlines(), 1):
                 yield path.relative_to(root).as_posix(), number, line, base
 

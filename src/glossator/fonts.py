@@ -18,10 +18,10 @@ from pathlib import Path
 
 from .errors import Finding, finding
 from .model import Annotations, Article, Where
+from .styles import MAX_RESOURCE_BYTES
 
 THEME_FONTS = Path(str(resources.files("glossator") / "theme" / "fonts"))
 FONT_FILES = (".otf", ".ttf", ".woff", ".woff2")
-MAX_FONT_BYTES = 64 * 1024 * 1024  # as fetch.MAX_RESOURCE_BYTES: a larger file is not a font
 MAX_LISTED = 12  # characters named in one finding; the rest are counted
 # A @font-face rule, and the url()s of its src.
 _FONT_FACE = re.compile(r"@font-face\s*{[^}]*}", re.IGNORECASE)
@@ -125,7 +125,7 @@ def _read_text(path: Path, base: Path) -> str | None:
     """A regular file's text inside the edition, or None (reading it is the build's to report)."""
     try:
         real = path.resolve()
-        if not real.is_relative_to(base) or not real.is_file() or real.stat().st_size > MAX_FONT_BYTES:
+        if not real.is_relative_to(base) or not real.is_file() or real.stat().st_size > MAX_RESOURCE_BYTES:
             return None
         return real.read_text(encoding="utf-8")
     except (OSError, ValueError, RuntimeError):
@@ -146,7 +146,7 @@ def cmap(path: str, size: int, mtime: int) -> frozenset[int]:
     """The code points a font file has glyphs for; empty if it cannot be read as a font."""
     from fontTools.ttLib import TTFont
 
-    if size < 0 or size > MAX_FONT_BYTES:
+    if size < 0 or size > MAX_RESOURCE_BYTES:
         return frozenset()
     try:
         with TTFont(path, lazy=True, fontNumber=0) as font:

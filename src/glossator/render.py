@@ -19,6 +19,7 @@ runs), so `glossator check` stays fast.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import logging
@@ -27,7 +28,6 @@ from importlib import resources
 from pathlib import Path
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from . import __version__, layout
@@ -37,6 +37,8 @@ from .errors import RenderError, finding
 from .model import PX_PER_PT, Edition, Geometry, Options, Where
 from .plan import BACK_MATTER, Plan, choose_break, move_notes, number_lines, placement_css, word_place
 from .reuse import Reuse
+from .sandbox import MAX_OUTPUT, MAX_SECONDS, MAX_VALUE, BoundedSandbox, TemplateFolder, TooMuchWork, template_frame
+from .styles import inlined, read_stylesheets
 from .timeline import build_timeline
 
 THEME = Path(str(resources.files("glossator") / "theme"))
@@ -65,15 +67,17 @@ class Renderer:
         self.root = root
         self.fetcher = make_fetcher(root)  # reads only inside the edition and the theme
         self.font_config = EditionFonts()  # the @font-face fonts only, none of the machine's
-        self.css_files = [THEME / "glossator.css", *sorted((root / "styles").glob("*.css"))]
-        self.stylesheets = [CSS(filename=str(p), font_config=self.font_config, url_fetcher=self.fetcher)
-                            for p in self.css_files]
+        self.sheets = read_stylesheets(root)  # regular UTF-8 files only, read once
+        self.stylesheets = [CSS(string=sheet.text, base_url=sheet.path.as_uri(), font_config=self.font_config,
+                                url_fetcher=self.fetcher) for sheet in self.sheets]
         self.fetcher.check()  # what @import and @font-face asked for, refused: an error now
-        loaders = [jinja2.FileSystemLoader(str(root / "templates")), jinja2.FileSystemLoader(str(TEMPLATES))]
+        self.template_folders = (root / "templates", TEMPLATES)
+        loaders = [TemplateFolder(str(folder)) for folder in self.template_folders]
         # Sandboxed: an edition's own templates may not reach Python objects (and through
-        # them files, processes, the network): editions are shared between strangers.
-        self.env = SandboxedEnvironment(loader=jinja2.ChoiceLoader(loaders), autoescape=True,
-                                        undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+        # them files, processes, the network), nor work without bound (sandbox.py):
+        # editions are shared between strangers.
+        self.env = BoundedSandbox(loader=jinja2.ChoiceLoader(loaders), autoescape=True,
+                                  undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
         self.env.globals["coalesce"] = coalesce
         self.reuse = Reuse()  # layouts, note heights and font subsets, kept for the next build
 
@@ -187,22 +191,50 @@ class Renderer:
         plan = plan or Plan()
         term_pages, event_pages = refs or ({}, {})
         with_body = part in ("all", "body", "text")
+        context = dict(
+            edition=edition, geometry=geometry, options=options, part=part, breaks=plan.breaks,
+            splits=plan.splits(edition) if with_body else {},
+            split_blocks=plan.split_blocks(edition) if with_body else set(),
+            hosted=plan.hosted(), moved=plan.moved, line_numbers=plan.line_numbers,
+            kept_words=plan.kept_words(edition) if with_body else set(), footnotes=plan.footnotes,
+            footnotes_from=plan.footnotes_from,
+            placement_css=placement_css, inline_css=inline_css, term_pages=term_pages,
+            event_pages=event_pages, generator=f"Glossator {__version__}", sheet=sheet, first_page=first_page,
+            timeline=timeline_for(edition, geometry) if part in ("all", "appendices") else None,
+        )
+        with self.template_errors():
+            return self.env.render(self.env.get_template("edition.html.j2"), **context)
+
+    @contextlib.contextmanager
+    def template_errors(self):
+        """Jinja2's errors, and what an edition's template code raises, as R101 (R105 for a
+        template stopped by its bounds), at the template's file and line."""
         try:
-            template = self.env.get_template("edition.html.j2")
-            return template.render(
-                edition=edition, geometry=geometry, options=options, part=part, breaks=plan.breaks,
-                splits=plan.splits(edition) if with_body else {},
-                split_blocks=plan.split_blocks(edition) if with_body else set(),
-                hosted=plan.hosted(), moved=plan.moved, line_numbers=plan.line_numbers,
-                kept_words=plan.kept_words(edition) if with_body else set(), footnotes=plan.footnotes,
-                footnotes_from=plan.footnotes_from,
-                placement_css=placement_css, inline_css=inline_css, term_pages=term_pages,
-                event_pages=event_pages, generator=f"Glossator {__version__}", sheet=sheet, first_page=first_page,
-                timeline=timeline_for(edition, geometry) if part in ("all", "appendices") else None,
-            )
+            yield
+        except (TooMuchWork, RecursionError, MemoryError) as exc:
+            reason = str(exc) if isinstance(exc, TooMuchWork) else {
+                RecursionError: "it calls itself too deeply", MemoryError: "it ran out of memory"}[type(exc)]
+            raise RenderError([finding("R105", self.template_place(exc), reason=reason, seconds=MAX_SECONDS,
+                                       value=MAX_VALUE, size=MAX_OUTPUT)]) from exc
         except jinja2.TemplateError as exc:
-            where = Where(getattr(exc, "filename", None) or "templates", getattr(exc, "lineno", 0) or 0)
-            raise RenderError([finding("R101", where, reason=str(exc))]) from exc
+            where = self.template_place(exc)
+            raise RenderError([finding("R101", where, reason=str(exc).replace(str(self.root) + "/", ""))]) from exc
+        except Exception as exc:  # 1/0, "a" + 1...: a fault of the edition's template code, not Glossator's
+            where = self.template_place(exc)
+            if not where.path.startswith("templates/"):
+                raise
+            raise RenderError([finding("R101", where, reason=f"{type(exc).__name__}: {exc}")]) from exc
+
+    def template_place(self, exc: BaseException) -> Where:
+        """The template file (relative to the edition if it is the edition's) and line where exc arose."""
+        filename, line = getattr(exc, "filename", None), getattr(exc, "lineno", 0) or 0
+        frame = template_frame(exc, self.template_folders)
+        if frame is not None and not (filename and line):
+            filename, line = frame
+        if not filename:
+            return Where("templates")
+        path = Path(filename)
+        return Where(path.relative_to(self.root).as_posix() if path.is_relative_to(self.root) else path.name, line)
 
     def layout(self, html: str):
         from weasyprint import HTML
@@ -217,9 +249,16 @@ class Renderer:
         return document
 
     def inline_css(self) -> Markup:
-        """The stylesheets, for the HTML edition's <style>: trusted as CSS, but no "</" may
-        close the element early."""
-        css = "\n".join(p.read_text(encoding="utf-8") for p in self.css_files)
+        """The stylesheets, for the HTML edition's <style>, with the edition's files they name
+        as data: URLs (styles.inlined; refused ones are X101 errors): trusted as CSS, but no
+        "</" may close the element early."""
+        from .fetch import Refusal
+
+        def refuse(url: str, reason: str) -> None:
+            self.fetcher.refused.append(Refusal(url, reason))
+
+        css = "\n".join(inlined(sheet, self.fetcher.local_file, refuse) for sheet in self.sheets)
+        self.fetcher.check()
         return Markup(css.replace("</", "<\\/"))
 
 
