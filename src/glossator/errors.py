@@ -127,6 +127,9 @@ CODES: dict[str, Code] = {
                  "Shorten the notes on page {page}, or anchor some of them further on."),
     "L103": Code(WARNING, "¶ {paragraph}, page {page}: the line starting “{start}” is set short",
                  "WeasyPrint broke this line early; rewording a few words nearby usually mends it."),
+    "L104": Code(WARNING, "{what}: a word of {length} characters (“{start}…”) has no place to break; it is "
+                 "broken between two letters where the line ends",
+                 "Give it a place to break: a soft hyphen (&shy;) in a long name, or shorter link text for a URL."),
     "R101": Code(ERROR, "template error: {reason}", "Check the templates in the edition's templates/ folder."),
     "R102": Code(ERROR, "WeasyPrint could not render the edition: {reason}",
                  "Check styles/*.css; run with --verbose for details."),

@@ -11,6 +11,7 @@ from pathlib import Path
 from .compose import compose
 from .errors import ERROR, Finding, InputError
 from .fonts import font_findings
+from .unbreakable import unbreakable_findings
 from .load import load
 from .model import Edition
 
@@ -32,7 +33,8 @@ class Checked:
 def check(root: Path) -> Checked:
     """Load and compose the edition at root; every problem found is in .findings."""
     loaded = load(root)
-    findings = list(loaded.findings) + font_findings(root, loaded.article, loaded.annotations)
+    findings = list(loaded.findings) + font_findings(root, loaded.article, loaded.annotations) \
+        + unbreakable_findings(loaded.article, loaded.annotations)
     edition = None
     if loaded.article is not None and not any(f.severity == ERROR for f in findings):
         composed = compose(loaded.article, loaded.annotations)

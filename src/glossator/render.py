@@ -40,6 +40,7 @@ from .reuse import Reuse
 from .sandbox import MAX_OUTPUT, MAX_SECONDS, MAX_VALUE, BoundedSandbox, TemplateFolder, TooMuchWork, template_frame
 from .styles import inlined, read_stylesheets
 from .timeline import build_timeline
+from .unbreakable import mark_unbreakable
 
 THEME = Path(str(resources.files("glossator") / "theme"))
 TEMPLATES = Path(str(resources.files("glossator") / "templates"))
@@ -203,7 +204,8 @@ class Renderer:
             timeline=timeline_for(edition, geometry) if part in ("all", "appendices") else None,
         )
         with self.template_errors():
-            return self.env.render(self.env.get_template("edition.html.j2"), **context)
+            html = self.env.render(self.env.get_template("edition.html.j2"), **context)
+        return mark_unbreakable(html)  # words no line can hold may break between letters
 
     @contextlib.contextmanager
     def template_errors(self):
