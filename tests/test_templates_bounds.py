@@ -67,6 +67,8 @@ def fails(root: Path, code: str, line: int, exit_code: int = 3) -> str:
     ('{% set ns = namespace(s="x") %}{% for i in range(60) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}',
      "a value would make 2,097,152 items"),
     ("{% set l = [1] %}{% for i in range(60) %}{{ l.extend(l) }}{% endfor %}", "a list would make"),
+    ('{% macro d(s, n) %}{{ d(s ~ s, n - 1) if n else s | length }}{% endmacro %}{{ d("x", 40) }}',
+     "a value would make 2,097,152 items"),
 ])
 def test_a_huge_value_is_refused_before_it_is_made(built, payload, says):
     template(built, payload)

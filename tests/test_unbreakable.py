@@ -54,6 +54,8 @@ def test_only_text_is_marked_never_tags_styles_or_titles():
     assert marked.count('<span class="unbroken">') == 1
     assert f'<a href="{long}"><span class="unbroken">{long}</span></a>' in marked
     assert f"<title>{long}</title>" in marked and f"url(data:{long})" in marked
+    svg = f'<svg><text>{long}</text></svg>'  # a <span> in SVG text would hide it
+    assert mark_unbreakable(svg) == svg
     assert mark_unbreakable("<p>ordinary text</p>") == "<p>ordinary text</p>"
 
 

@@ -41,7 +41,7 @@ class TooMuchWork(jinja2.TemplateRuntimeError):
 class BoundedSandbox(SandboxedEnvironment):
     """SandboxedEnvironment with the bounds above; `start()` before each rendering."""
 
-    intercepted_binops = frozenset({"*", "**", "%", "+", "//"})
+    intercepted_binops = frozenset({"*", "**", "%", "+"})
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -100,6 +100,8 @@ class BoundedSandbox(SandboxedEnvironment):
 
     def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 (Jinja2's own signature)
         __self.tick()
+        for value in (*args, *kwargs.values()):  # a macro's argument doubled at each call: s ~ s
+            bounded(value)
         method = getattr(__obj, "__wrapped__", __obj)  # the sandbox wraps str.format
         owner, name = getattr(method, "__self__", None), getattr(method, "__name__", "")
         if isinstance(owner, str):

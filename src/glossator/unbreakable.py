@@ -25,8 +25,8 @@ from .model import Annotations, Article
 UNBREAKABLE = 40
 _BREAKS = r"\s\-\u00ad\u2010-\u2015/\u200b"  # where a line may already break: spaces, hyphens, dashes, slashes
 STRETCH = re.compile(rf"[^{_BREAKS}<>]{{{UNBREAKABLE},}}")
-# The HTML a template made, in pieces: raw-text elements (left alone), tags, and text.
-_PIECES = re.compile(r"(<(style|script|title|textarea)\b.*?</\2\s*>)|(<[^>]*>)|([^<]+)", re.DOTALL | re.IGNORECASE)
+# The HTML a template made, in pieces: raw-text elements and SVG (left alone), tags, and text.
+_PIECES = re.compile(r"(<(style|script|title|textarea|svg)\b.*?</\2\s*>)|(<[^>]*>)|([^<]+)", re.DOTALL | re.IGNORECASE)
 
 
 def mark_unbreakable(html: str) -> str:
