@@ -116,3 +116,12 @@ def test_an_unreadable_stylesheet(tmp_path, monkeypatch):
     [found] = info.value.findings
     assert found.format() == ("styles/b.css: R104 cannot use this stylesheet: cannot read it: Permission denied\n"
                               "    hint: Make the file readable (chmod u+r), or move it out of the folder.")
+
+
+def test_check_finds_an_unusable_stylesheet_without_rendering(tmp_path):
+    root = make_edition(tmp_path / "edition")
+    (root / "styles").mkdir()
+    os.mkfifo(root / "styles" / "pipe.css")
+    result = run_cli("check", root, timeout=30)
+    assert result.returncode == 1, result.stdout
+    assert "styles/pipe.css: R104 cannot use this stylesheet: it is not a regular file" in result.stdout
