@@ -57,7 +57,8 @@ def test_only_text_is_marked_never_tags_styles_or_titles():
     assert f"<title>{long}</title>" in marked and f"url(data:{long})" in marked
     svg = f'<svg><text>{long}</text></svg>'  # a <span> in SVG text would hide it
     assert mark_unbreakable(svg) == svg
-    assert mark_unbreakable("<p>ordinary text</p>") == "<p>ordinary text</p>"
+    for ordinary in ("<p>ordinary text</p>", "<p>" + "北京" * 30 + "</p>", "<p>" + "ภาษาไทย" * 8 + "</p>"):
+        assert mark_unbreakable(ordinary) == ordinary  # these scripts break between letters anyway
 
 
 def test_check_names_each_long_word_and_its_place(tmp_path):

@@ -23,7 +23,11 @@ from .model import Annotations, Article
 # than the narrowest column (the margin notes, 192 pt at 7.9 pt: about 55 letters)
 # could ever hold, with a margin for wide letters.
 UNBREAKABLE = 40
-_BREAKS = r"\s\-\u00ad\u2010-\u2015/\u200b"  # where a line may already break: spaces, hyphens, dashes, slashes
+# Where a line may already break: spaces, hyphens, dashes, slashes; and scripts written
+# without spaces that break between letters anyway (CJK, kana, Hangul, Thai, Lao, Khmer, Myanmar).
+_BREAKS = (r"\s\-\u00ad\u2010-\u2015/\u200b"
+           r"\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"
+           r"\U00020000-\U0003ffff")
 STRETCH = re.compile(rf"[^{_BREAKS}<>]{{{UNBREAKABLE},}}")
 # The HTML a template made, in pieces: raw-text elements and SVG (left alone), tags, and text.
 _PIECES = re.compile(r"(<(style|script|title|textarea|svg)\b.*?</\2\s*>)|(<[^>]*>)|([^<]+)", re.DOTALL | re.IGNORECASE)
