@@ -125,3 +125,13 @@ def test_check_finds_an_unusable_stylesheet_without_rendering(tmp_path):
     result = run_cli("check", root, timeout=30)
     assert result.returncode == 1, result.stdout
     assert "styles/pipe.css: R104 cannot use this stylesheet: it is not a regular file" in result.stdout
+
+
+def test_inlining_leaves_what_names_no_file_as_written(tmp_path):
+    sheet = styles.Stylesheet(tmp_path / "styles" / "a.css", "styles/a.css",
+                              'a { background: url("") }\nb { x: url(#f) }\nc { y: url(data:,hi) }\n'
+                              "d { z: url(http://example.org/x.png) }\n", True)
+    refused = []
+    text = styles.inlined(sheet, lambda url: (None, "never asked"), lambda url, why: refused.append((url, why)))
+    assert text == sheet.text
+    assert refused == [("http://example.org/x.png", "only files inside the edition folder may be embedded")]

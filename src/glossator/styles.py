@@ -145,8 +145,9 @@ def _inline_tokens(tokens: list, base: str, allowed: Allowed, refuse, depth: int
             url = token.value
         if url is not None:
             css = isinstance(token, ast.StringToken) or after_import
-            tokens[index] = _url_token(token, _data_url(url, base, allowed, refuse, depth, css))
-            changed = True
+            inline = _data_url(url, base, allowed, refuse, depth, css)
+            if inline != url:
+                tokens[index], changed = _url_token(token, inline), True
         else:
             for inner in (getattr(token, "content", None), getattr(token, "arguments", None)):
                 if isinstance(inner, list):
@@ -168,7 +169,7 @@ def _data_url(url: str, base: str, allowed: Allowed, refuse, depth: int, css: bo
     """url as a data: URL holding the file it names, if it may be read; else as written."""
     target = urljoin(base, url)
     parts = urlsplit(target)
-    if parts.scheme == "data" or url.startswith("#"):
+    if parts.scheme == "data" or url.startswith("#") or not url.strip():  # nothing to fetch
         return url
     path, reason = allowed(target) if parts.scheme == "file" else (None, "")
     if path is None:
