@@ -69,11 +69,13 @@ def test_a_screen_only_url_outside_the_edition_is_refused(built, tmp_path):
     secret = tmp_path / "secret.png"
     secret.write_bytes(PNG)
     sheet = built / "styles" / "leak.css"
-    sheet.write_text(f"p {{ color: black }}\n@media screen {{ body {{ background: url({secret.as_uri()}) }} }}\n",
-                     encoding="utf-8")
+    sheet.write_text(f"p {{ color: black }}\n@media screen {{ body {{ background: url({secret.as_uri()}) }} }}\n"
+                     "@media screen { p { background: url(http://127.0.0.1:9/pixel.png) } }\n", encoding="utf-8")
     try:
-        build_fails(built, f"styles/leak.css:2:40: X101 refused to read {secret.as_uri()}: "
-                           "a file outside the edition folder")
+        said = build_fails(built, f"styles/leak.css:2:40: X101 refused to read {secret.as_uri()}: "
+                                  "a file outside the edition folder")
+        assert ("styles/leak.css:3:37: X101 refused to read http://127.0.0.1:9/pixel.png: "
+                "Glossator never reads from the network") in said
     finally:
         sheet.unlink()
 
@@ -132,6 +134,6 @@ def test_inlining_leaves_what_names_no_file_as_written(tmp_path):
                               'a { background: url("") }\nb { x: url(#f) }\nc { y: url(data:,hi) }\n'
                               "d { z: url(http://example.org/x.png) }\n", True)
     refused = []
-    text = styles.inlined(sheet, lambda url: (None, "never asked"), lambda url, why: refused.append((url, why)))
+    text = styles.inlined(sheet, lambda url: (None, f"not {url}"), lambda url, why: refused.append((url, why)))
     assert text == sheet.text
-    assert refused == [("http://example.org/x.png", "only files inside the edition folder may be embedded")]
+    assert refused == [("http://example.org/x.png", "not http://example.org/x.png")]  # the fetcher's rule

@@ -63,20 +63,24 @@ class EditionFetcher(URLFetcher):
         self.refused: list[Refusal] = []
 
     def fetch(self, url, headers=None):
-        scheme = url.split(":", 1)[0].lower() if ":" in url else ""
-        if scheme == "data":
+        if _scheme(url) == "data":
             return super().fetch(url, headers)
-        if scheme == "file":
-            path, reason = self.local_file(url)
-            if path is not None:
-                kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-                return URLFetcherResponse(url, path.open("rb"), {"Content-Type": kind})
-        elif scheme in ("http", "https", "ftp", "ws", "wss"):
-            reason = "Glossator never reads from the network"
-        else:
-            reason = f"the '{scheme}:' scheme is not allowed" if scheme else "not a URL"
+        path, reason = self.readable(url)
+        if path is not None:
+            kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, path.open("rb"), {"Content-Type": kind})
         self.refused.append(Refusal(url, reason))
         raise RefusedURL(f"{url}: {reason}")
+
+    def readable(self, url: str) -> tuple[Path | None, str]:
+        """(the file's real path, "") if the (non-data:) URL names a file a build may read,
+        else (None, why not)."""
+        scheme = _scheme(url)
+        if scheme == "file":
+            return self.local_file(url)
+        if scheme in ("http", "https", "ftp", "ws", "wss"):
+            return None, "Glossator never reads from the network"
+        return None, f"the '{scheme}:' scheme is not allowed" if scheme else "not a URL"
 
     def local_file(self, url: str) -> tuple[Path | None, str]:
         """(the file's real path, "") if a file: URL may be read, else (None, why not)."""
@@ -139,6 +143,10 @@ class EditionFonts(FontConfiguration):
         fontconfig.FcConfigDestroy(self._config)  # the font map holds its own reference
         self.strut_layouts = {}
         self.font_features = {}
+
+
+def _scheme(url: str) -> str:
+    return url.split(":", 1)[0].lower() if ":" in url else ""
 
 
 def make_fetcher(root: Path) -> EditionFetcher:

@@ -259,7 +259,7 @@ class Renderer:
         def refuse(url: str, reason: str) -> None:
             self.fetcher.refused.append(Refusal(url, reason))
 
-        css = "\n".join(inlined(sheet, self.fetcher.local_file, refuse) for sheet in self.sheets)
+        css = "\n".join(inlined(sheet, self.fetcher.readable, refuse) for sheet in self.sheets)
         self.fetcher.check()
         return Markup(css.replace("</", "<\\/"))
 

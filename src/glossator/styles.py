@@ -107,7 +107,7 @@ def read_text(path: Path) -> str:
 
 # --- the HTML edition's stylesheet ------------------------------------------------------------
 
-# May the file a file: URL names be read? (its path, "") or (None, why not): fetch.EditionFetcher.local_file.
+# May the file a URL names be read? (its path, "") or (None, why not): fetch.EditionFetcher.readable.
 Allowed = Callable[[str], tuple]
 
 
@@ -171,9 +171,9 @@ def _data_url(url: str, base: str, allowed: Allowed, refuse, depth: int, css: bo
     parts = urlsplit(target)
     if parts.scheme == "data" or url.startswith("#") or not url.strip():  # nothing to fetch
         return url
-    path, reason = allowed(target) if parts.scheme == "file" else (None, "")
+    path, reason = allowed(target)
     if path is None:
-        refuse(target, reason or "only files inside the edition folder may be embedded")
+        refuse(target, reason)
         return url
     try:
         data = read_bytes(path)
