@@ -19,7 +19,6 @@ runs), so `glossator check` stays fast.
 """
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import functools
 import logging
@@ -37,7 +36,7 @@ from .errors import RenderError, finding
 from .model import PX_PER_PT, Edition, Geometry, Options, Where
 from .plan import BACK_MATTER, Plan, choose_break, move_notes, number_lines, placement_css, word_place
 from .reuse import Reuse
-from .sandbox import MAX_OUTPUT, MAX_SECONDS, MAX_VALUE, BoundedSandbox, TemplateFolder, TooMuchWork, template_frame
+from .sandbox import BoundedSandbox, TemplateFolder, template_errors
 from .styles import inlined, read_stylesheets
 from .timeline import build_timeline
 from .unbreakable import mark_unbreakable
@@ -192,51 +191,21 @@ class Renderer:
         plan = plan or Plan()
         term_pages, event_pages = refs or ({}, {})
         with_body = part in ("all", "body", "text")
-        context = dict(
-            edition=edition, geometry=geometry, options=options, part=part, breaks=plan.breaks,
-            splits=plan.splits(edition) if with_body else {},
-            split_blocks=plan.split_blocks(edition) if with_body else set(),
-            hosted=plan.hosted(), moved=plan.moved, line_numbers=plan.line_numbers,
-            kept_words=plan.kept_words(edition) if with_body else set(), footnotes=plan.footnotes,
-            footnotes_from=plan.footnotes_from,
-            placement_css=placement_css, inline_css=inline_css, term_pages=term_pages,
-            event_pages=event_pages, generator=f"Glossator {__version__}", sheet=sheet, first_page=first_page,
-            timeline=timeline_for(edition, geometry) if part in ("all", "appendices") else None,
-        )
-        with self.template_errors():
-            html = self.env.render(self.env.get_template("edition.html.j2"), **context)
+        with template_errors(self.root, self.template_folders):  # R101, R105 at the template's line
+            template = self.env.get_template("edition.html.j2")
+            html = self.env.render(
+                template,
+                edition=edition, geometry=geometry, options=options, part=part, breaks=plan.breaks,
+                splits=plan.splits(edition) if with_body else {},
+                split_blocks=plan.split_blocks(edition) if with_body else set(),
+                hosted=plan.hosted(), moved=plan.moved, line_numbers=plan.line_numbers,
+                kept_words=plan.kept_words(edition) if with_body else set(), footnotes=plan.footnotes,
+                footnotes_from=plan.footnotes_from,
+                placement_css=placement_css, inline_css=inline_css, term_pages=term_pages,
+                event_pages=event_pages, generator=f"Glossator {__version__}", sheet=sheet, first_page=first_page,
+                timeline=timeline_for(edition, geometry) if part in ("all", "appendices") else None,
+            )
         return mark_unbreakable(html)  # words no line can hold may break between letters
-
-    @contextlib.contextmanager
-    def template_errors(self):
-        """Jinja2's errors, and what an edition's template code raises, as R101 (R105 for a
-        template stopped by its bounds), at the template's file and line."""
-        try:
-            yield
-        except (TooMuchWork, RecursionError, MemoryError) as exc:
-            reason = str(exc) if isinstance(exc, TooMuchWork) else {
-                RecursionError: "it calls itself too deeply", MemoryError: "it ran out of memory"}[type(exc)]
-            raise RenderError([finding("R105", self.template_place(exc), reason=reason, seconds=MAX_SECONDS,
-                                       value=MAX_VALUE, size=MAX_OUTPUT)]) from exc
-        except jinja2.TemplateError as exc:
-            where = self.template_place(exc)
-            raise RenderError([finding("R101", where, reason=str(exc).replace(str(self.root) + "/", ""))]) from exc
-        except Exception as exc:  # 1/0, "a" + 1...: a fault of the edition's template code, not Glossator's
-            where = self.template_place(exc)
-            if not where.path.startswith("templates/"):
-                raise
-            raise RenderError([finding("R101", where, reason=f"{type(exc).__name__}: {exc}")]) from exc
-
-    def template_place(self, exc: BaseException) -> Where:
-        """The template file (relative to the edition if it is the edition's) and line where exc arose."""
-        filename, line = getattr(exc, "filename", None), getattr(exc, "lineno", 0) or 0
-        frame = template_frame(exc, self.template_folders)
-        if frame is not None and not (filename and line):
-            filename, line = frame
-        if not filename:
-            return Where("templates")
-        path = Path(filename)
-        return Where(path.relative_to(self.root).as_posix() if path.is_relative_to(self.root) else path.name, line)
 
     def layout(self, html: str):
         from weasyprint import HTML

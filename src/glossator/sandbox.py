@@ -16,6 +16,7 @@ template that goes over is stopped with an error naming its file and line (R105)
 """
 from __future__ import annotations
 
+import contextlib
 import re
 import string
 import time
@@ -26,6 +27,9 @@ import jinja2
 from jinja2 import nodes
 from jinja2.sandbox import SandboxedEnvironment
 from jinja2.utils import Namespace
+
+from .errors import RenderError, finding
+from .model import Where
 
 MAX_VALUE = 2_000_000  # items in one string or list a template makes (the bundled edition: ~70,000 at most)
 MAX_OUTPUT = 32_000_000  # characters of one rendering (the bundled edition's HTML: ~0.3 million)
@@ -240,7 +244,40 @@ _FILTER_CHECKS = {"center": _width_check, "slice": _width_check, "batch": _width
                   "wordwrap": _wordwrap_check, "replace": _replace_check, "join": _join_check, "format": _format_check}
 
 
-# --- where -------------------------------------------------------------------------------------
+# --- where, and the errors ------------------------------------------------------------------------
+
+@contextlib.contextmanager
+def template_errors(root: Path, folders: tuple[Path, ...]):
+    """Jinja2's errors, and what an edition's template code raises, as R101 (R105 for a
+    template stopped by its bounds), at the template's file and line."""
+    try:
+        yield
+    except (TooMuchWork, RecursionError, MemoryError) as exc:
+        reason = str(exc) if isinstance(exc, TooMuchWork) else {
+            RecursionError: "it calls itself too deeply", MemoryError: "it ran out of memory"}[type(exc)]
+        raise RenderError([finding("R105", template_place(exc, root, folders), reason=reason, seconds=MAX_SECONDS,
+                                   value=MAX_VALUE, size=MAX_OUTPUT)]) from exc
+    except jinja2.TemplateError as exc:
+        where = template_place(exc, root, folders)
+        raise RenderError([finding("R101", where, reason=str(exc).replace(str(root) + "/", ""))]) from exc
+    except Exception as exc:  # 1/0, "a" + 1...: a fault of the edition's template code, not Glossator's
+        where = template_place(exc, root, folders)
+        if not where.path.startswith("templates/"):
+            raise
+        raise RenderError([finding("R101", where, reason=f"{type(exc).__name__}: {exc}")]) from exc
+
+
+def template_place(exc: BaseException, root: Path, folders: tuple[Path, ...]) -> Where:
+    """The template file (relative to the edition if it is the edition's) and line where exc arose."""
+    filename, line = getattr(exc, "filename", None), getattr(exc, "lineno", 0) or 0
+    frame = template_frame(exc, folders)
+    if frame is not None and not (filename and line):
+        filename, line = frame
+    if not filename:
+        return Where("templates")
+    path = Path(filename)
+    return Where(path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name, line)
+
 
 def template_frame(exc: BaseException, folders: tuple[Path, ...]) -> tuple[Path, int] | None:
     """(template file, line) of the innermost template code the exception passed through.
