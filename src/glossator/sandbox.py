@@ -13,6 +13,9 @@ template that goes over is stopped with an error naming its file and line (R105)
 - every {% for %} loop, operator, call and piece of output checks the clock:
   a page set renders in MAX_SECONDS at most;
 - the output of one rendering is MAX_OUTPUT characters at most.
+
+Template files are read only if they are regular UTF-8 files (TemplateFolder), and
+template_errors turns whatever a template raises into R101 or R105 at its line.
 """
 from __future__ import annotations
 
