@@ -34,7 +34,7 @@ class Code:
 
 # The catalogue: the emitting code looks messages up here, so it cannot drift.
 # Families: S source, Y annotation files, A anchors, N notes, G glossary,
-# C chronology, L layout, R render, O output, X security (what a build may read).
+# C chronology, L layout, R render, O output, X security (what a build may read), F fonts.
 CODES: dict[str, Code] = {
     "S101": Code(ERROR, "{what} not found",
                  "Create it, or run the command in an edition folder (source/, annotations/)."),
@@ -142,12 +142,20 @@ CODES: dict[str, Code] = {
                  "Shorten the notes on page {page}, or anchor some of them further on."),
     "L103": Code(WARNING, "¶ {paragraph}, page {page}: the line starting “{start}” is set short",
                  "WeasyPrint broke this line early; rewording a few words nearby usually mends it."),
+    "L104": Code(WARNING, "{what}: a word of {length} characters (“{start}…”) has no place to break; it is "
+                 "broken between two letters where the line ends",
+                 "Give it a place to break: a soft hyphen (&shy;) in a long name, or shorter link text for a URL."),
     "R101": Code(ERROR, "template error: {reason}", "Check the templates in the edition's templates/ folder."),
     "R102": Code(ERROR, "WeasyPrint could not render the edition: {reason}",
                  "Check the edition's styles/*.css and templates/ for what the message names; "
                  "set GLOSSATOR_DEBUG=1 to see WeasyPrint's own traceback."),
     "R103": Code(ERROR, "layout did not settle: {reason}",
                  "This is a Glossator bug; please report it with the edition."),
+    "R104": Code(ERROR, "cannot use this stylesheet: {reason}", "{fix}"),
+    "R105": Code(ERROR, "template stopped: {reason}",
+                 "A template may run {seconds:g} s, make strings and lists of {value:,} items and output "
+                 "{size:,} characters at most: look for loops nested over large ranges, or a string or list "
+                 "repeated or grown many times, near this line."),
     "O101": Code(ERROR, "cannot write {what}: {reason}",
                  "Check the output folder exists and is writable, or pass --out DIR."),
     "O102": Code(ERROR, "output/ is a link to {target}, outside the edition folder",
@@ -166,6 +174,10 @@ CODES: dict[str, Code] = {
                  "Remove rel=\"attachment\" from the template: Glossator's PDFs embed no files."),
     "X103": Code(ERROR, "a symbolic link to {target}, outside the edition folder",
                  "Replace the link with a copy of the file inside the edition."),
+    "F101": Code(WARNING, "{what}: no font of the edition has {count} of its characters, which print as "
+                 "empty boxes: {characters}",
+                 "Bring a font that has them (SIL OFL fonts such as Noto cover most scripts): put it in "
+                 "styles/ and load it with @font-face (README, \"Fonts and licences\")."),
 }
 
 

@@ -9,6 +9,9 @@ that leads out of it -- is refused and recorded. WeasyPrint only logs a failed
 fetch, so the renderer calls `check` after each layout, which turns the record
 into errors naming the file and line that asked for the resource.
 
+Fonts are read the same way: EditionFonts gives WeasyPrint a fontconfig that knows
+no font of the machine, only the @font-face fonts, fetched through the fetcher.
+
 Only render.py imports this module (it imports WeasyPrint), so `glossator
 check` stays free of WeasyPrint.
 """
@@ -23,13 +26,15 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 from urllib.request import url2pathname
 
+from weasyprint.text.ffi import ffi, fontconfig, gobject, pangoft2
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse, iri_to_uri, path2url
 
 from .errors import InputError, finding
 from .model import Where
+from .styles import MAX_RESOURCE_BYTES
 
 THEME = Path(str(resources.files("glossator") / "theme"))
-MAX_RESOURCE_BYTES = 64 * 1024 * 1024  # a font or image larger than this is not what it claims to be
 # Folders whose files WeasyPrint and Jinja2 open by name, not through the fetcher:
 # a link in them that leads out of the edition is refused before anything is read.
 OPENED_BY_NAME = ("styles", "templates")
@@ -58,20 +63,24 @@ class EditionFetcher(URLFetcher):
         self.refused: list[Refusal] = []
 
     def fetch(self, url, headers=None):
-        scheme = url.split(":", 1)[0].lower() if ":" in url else ""
-        if scheme == "data":
+        if _scheme(url) == "data":
             return super().fetch(url, headers)
-        if scheme == "file":
-            path, reason = self.local_file(url)
-            if path is not None:
-                kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-                return URLFetcherResponse(url, path.open("rb"), {"Content-Type": kind})
-        elif scheme in ("http", "https", "ftp", "ws", "wss"):
-            reason = "Glossator never reads from the network"
-        else:
-            reason = f"the '{scheme}:' scheme is not allowed" if scheme else "not a URL"
+        path, reason = self.readable(url)
+        if path is not None:
+            kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, path.open("rb"), {"Content-Type": kind})
         self.refused.append(Refusal(url, reason))
         raise RefusedURL(f"{url}: {reason}")
+
+    def readable(self, url: str) -> tuple[Path | None, str]:
+        """(the file's real path, "") if the (non-data:) URL names a file a build may read,
+        else (None, why not)."""
+        scheme = _scheme(url)
+        if scheme == "file":
+            return self.local_file(url)
+        if scheme in ("http", "https", "ftp", "ws", "wss"):
+            return None, "Glossator never reads from the network"
+        return None, f"the '{scheme}:' scheme is not allowed" if scheme else "not a URL"
 
     def local_file(self, url: str) -> tuple[Path | None, str]:
         """(the file's real path, "") if a file: URL may be read, else (None, why not)."""
@@ -109,6 +118,35 @@ class EditionFetcher(URLFetcher):
                 found.append(finding("X102", locate(url, self.root, word="attachment"), url=url))
         if found:
             raise InputError(found)
+
+
+# WeasyPrint declares the fontconfig functions it calls; this one it does not.
+ffi.cdef("FcConfig * FcConfigCreate (void);", override=True)
+
+
+class EditionFonts(FontConfiguration):
+    """WeasyPrint's font configuration with no fonts from the machine.
+
+    WeasyPrint starts from the machine's fontconfig setup, so text that the
+    @font-face fonts cannot set (Arabic, CJK, emoji) falls back to whatever
+    /usr/share/fonts holds: the PDF then differs from machine to machine and
+    embeds fonts nobody chose. An empty fontconfig configuration (no font folders,
+    no rules) that WeasyPrint's add_font_face fills with the @font-face fonts
+    alone leaves such characters as the fonts' empty boxes, which
+    fonts.font_findings reports (F101)."""
+
+    def __init__(self):
+        self._folder = None  # before anything that can fail: FontConfiguration.__del__ reads it
+        self._config = fontconfig.FcConfigCreate()
+        self.font_map = ffi.gc(pangoft2.pango_ft2_font_map_new(), gobject.g_object_unref)
+        pangoft2.pango_fc_font_map_set_config(ffi.cast("PangoFcFontMap *", self.font_map), self._config)
+        fontconfig.FcConfigDestroy(self._config)  # the font map holds its own reference
+        self.strut_layouts = {}
+        self.font_features = {}
+
+
+def _scheme(url: str) -> str:
+    return url.split(":", 1)[0].lower() if ":" in url else ""
 
 
 def make_fetcher(root: Path) -> EditionFetcher:
@@ -227,7 +265,10 @@ def _asking_lines(root: Path):
             if not _inside(path, root.resolve()) or not path.is_file() or path.stat().st_size > MAX_RESOURCE_BYTES:
                 continue
             base = path2url(path) if path.suffix == ".css" else path2url(str(THEME) + "/")
-            text = path.read_text(encoding="utf-8", errors="replace")
+            try:
+                text = path.read_text(encoding="utf-8", errors="replace")
+            except OSError:  # unreadable: it asked for nothing the build read
+                continue
             for number, line in enumerate(text.splitlines(), 1):
                 yield path.relative_to(root).as_posix(), number, line, base
 

@@ -14,8 +14,11 @@ from pathlib import Path
 
 from .compose import compose
 from .errors import ERROR, Finding, InputError
+from .fonts import font_findings
 from .load import load
 from .model import PAPERS, Edition, Options
+from .styles import stylesheet_findings
+from .unbreakable import unbreakable_findings
 from .write import output_folder, write_outputs
 
 
@@ -36,7 +39,8 @@ class Checked:
 def check(root: Path) -> Checked:
     """Load and compose the edition at root; every problem found is in .findings."""
     loaded = load(root)
-    findings = list(loaded.findings)
+    findings = list(loaded.findings) + font_findings(root, loaded.article, loaded.annotations) \
+        + unbreakable_findings(loaded.article, loaded.annotations) + stylesheet_findings(root)
     edition = None
     if loaded.article is not None and not any(f.severity == ERROR for f in findings):
         composed = compose(loaded.article, loaded.annotations)

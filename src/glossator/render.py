@@ -27,7 +27,6 @@ from importlib import resources
 from pathlib import Path
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from . import __version__, ids
@@ -39,7 +38,10 @@ from .placement.measure import measure, short_lines, subsets_kept
 from .placement.model import Measured
 from .placement.plan import Plan, placement_css
 from .reuse import Reuse
+from .sandbox import BoundedSandbox, TemplateFolder, template_errors
+from .styles import inlined, read_stylesheets
 from .timeline import build_timeline
+from .unbreakable import mark_unbreakable
 
 THEME = Path(str(resources.files("glossator") / "theme"))
 TEMPLATES = Path(str(resources.files("glossator") / "templates"))
@@ -61,22 +63,23 @@ class Renderer:
 
     def __init__(self, root: Path):
         from weasyprint import CSS
-        from weasyprint.text.fonts import FontConfiguration
 
-        from .fetch import make_fetcher
+        from .fetch import EditionFonts, make_fetcher
 
         self.root = root
         self.fetcher = make_fetcher(root)  # reads only inside the edition and the theme
-        self.font_config = FontConfiguration()
-        self.css_files = [THEME / "glossator.css", *sorted((root / "styles").glob("*.css"))]
-        self.stylesheets = [CSS(filename=str(p), font_config=self.font_config, url_fetcher=self.fetcher)
-                            for p in self.css_files]
+        self.font_config = EditionFonts()  # the @font-face fonts only, none of the machine's
+        self.sheets = read_stylesheets(root)  # regular UTF-8 files only, read once
+        self.stylesheets = [CSS(string=sheet.text, base_url=sheet.path.as_uri(), font_config=self.font_config,
+                                url_fetcher=self.fetcher) for sheet in self.sheets]
         self.fetcher.check()  # what @import and @font-face asked for, refused: an error now
-        loaders = [jinja2.FileSystemLoader(str(root / "templates")), jinja2.FileSystemLoader(str(TEMPLATES))]
+        self.template_folders = (root / "templates", TEMPLATES)
+        loaders = [TemplateFolder(str(folder)) for folder in self.template_folders]
         # Sandboxed: an edition's own templates may not reach Python objects (and through
-        # them files, processes, the network): editions are shared between strangers.
-        self.env = SandboxedEnvironment(loader=jinja2.ChoiceLoader(loaders), autoescape=True,
-                                        undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+        # them files, processes, the network), nor work without bound (sandbox.py):
+        # editions are shared between strangers.
+        self.env = BoundedSandbox(loader=jinja2.ChoiceLoader(loaders), autoescape=True,
+                                  undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
         self.env.globals["coalesce"] = coalesce
         self.env.filters["balanced_title"] = balanced_title
         self.reuse = Reuse()  # layouts, note heights and font subsets, kept for the next build
@@ -193,9 +196,10 @@ class Renderer:
         plan = plan or Plan()
         term_pages, event_pages = refs or ({}, {})
         with_body = part in ("body", "text")  # the print plan's parts ("all" is the web edition)
-        try:
+        with template_errors(self.root, self.template_folders):  # R101, R105 at the template's line
             template = self.env.get_template("edition.html.j2")
-            return template.render(
+            html = self.env.render(
+                template,
                 edition=edition, geometry=geometry, options=options, part=part, ids=ids, breaks=plan.breaks,
                 splits=plan.splits(edition) if with_body else {},
                 split_blocks=plan.split_blocks(edition) if with_body else set(),
@@ -205,9 +209,7 @@ class Renderer:
                 event_pages=event_pages, generator=f"Glossator {__version__}", sheet=sheet, first_page=first_page,
                 timeline=timeline_for(edition, geometry) if part in ("all", "appendices") else None,
             )
-        except jinja2.TemplateError as exc:
-            where = Where(getattr(exc, "filename", None) or "templates", getattr(exc, "lineno", 0) or 0)
-            raise RenderError([finding("R101", where, reason=str(exc))]) from exc
+        return mark_unbreakable(html)  # words no line can hold may break between letters
 
     def layout(self, html: str):
         from weasyprint import HTML
@@ -222,9 +224,16 @@ class Renderer:
         return document
 
     def inline_css(self) -> Markup:
-        """The stylesheets, for the HTML edition's <style>: trusted as CSS, but no "</" may
-        close the element early."""
-        css = "\n".join(p.read_text(encoding="utf-8") for p in self.css_files)
+        """The stylesheets, for the HTML edition's <style>, with the edition's files they name
+        as data: URLs (styles.inlined; refused ones are X101 errors): trusted as CSS, but no
+        "</" may close the element early."""
+        from .fetch import Refusal
+
+        def refuse(url: str, reason: str) -> None:
+            self.fetcher.refused.append(Refusal(url, reason))
+
+        css = "\n".join(inlined(sheet, self.fetcher.readable, refuse) for sheet in self.sheets)
+        self.fetcher.check()
         return Markup(css.replace("</", "<\\/"))
 
 
@@ -233,7 +242,7 @@ def html_assets() -> dict[str, bytes]:
     """The files the HTML edition's stylesheet links to, by their path beside it: the
     shipped fonts (url(fonts/...)) and their licence, which must travel with them."""
     return {f"fonts/{p.name}": p.read_bytes() for p in sorted((THEME / "fonts").iterdir())
-            if p.suffix in (".otf", ".txt")}
+            if p.suffix in (".otf", ".ttf", ".txt")}
 
 
 # --- measuring ---------------------------------------------------------------------------
