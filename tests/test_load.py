@@ -246,7 +246,7 @@ def test_year_zero_is_refused_where_it_is_written(tmp_path):
 def test_every_date_check_accepts_the_build_can_use(text, monkeypatch):
     """The build fixes the PDF's timestamps from the article's date (SOURCE_DATE_EPOCH, which
     may not be negative): every date from 0001 to 9999 gives one, before 1970 the epoch's start."""
-    from glossator.commands.build import source_date
+    from glossator.pipeline import source_date
     from glossator.model import PartialDate
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     date = PartialDate.parse(text)

@@ -17,7 +17,7 @@ from glossator.compose import ACRONYM
 from glossator.model import LETTER, PAPERS, Piece
 from glossator.pipeline import check
 from glossator.textwidth import advance_width
-from pdfcheck import BODY_SIZE, CALL_SIZE, HYPHEN, text_column
+from pdfcheck import BODY_SIZE, CALL_SIZE, HYPHEN, foot_top, text_column
 
 TITLE_SIZE = LETTER.title_size
 
@@ -47,8 +47,9 @@ def column_text(pdf, paper="letter", duplex=True) -> str:
     with pdfplumber.open(pdf) as doc:
         for index, page in enumerate(doc.pages):
             left, right = text_column(index, paper, duplex)
+            foot = foot_top(page, index, paper, duplex)  # notes set at the page's foot are not the article
             for c in page.chars:  # in the order drawn, which is the reading order
-                if not (left - 1 <= c["x0"] and c["x1"] <= right + 1 and g.top - 1 <= c["top"] <= g.height - g.bottom):
+                if not (left - 1 <= c["x0"] and c["x1"] <= right + 1 and g.top - 1 <= c["top"] <= foot):
                     continue
                 size = c["size"]
                 if abs(size - BODY_SIZE) < 0.2 or abs(size - BODY_SIZE * 0.8) < 0.2:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from .paginate import EPSILON, Unit
+from .paginate import EPSILON, Unit, flow_top
 from .stack import stack
 
 # --- the weights: what each imperfection costs, in one currency -------------------------
@@ -135,7 +135,7 @@ def page_ends(units: list[Unit], allowed: list[bool], by_unit: dict, area: Area,
     is given a page of its own."""
     tops: dict[int, float] = {}
     notes: list[tuple[NoteBox, float]] = []
-    y = area.top
+    y = flow_top(units, area.top) if start == 0 else area.top
     for end in range(start + 1, len(units) + 1):
         unit = units[end - 1]
         y += unit.gap if end - 1 > start else 0.0

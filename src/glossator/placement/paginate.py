@@ -123,7 +123,7 @@ def pour(units: list[Unit], forced: set[int], area_top: float, area_bottom: floa
     """(page, top) for every unit, flowing them onto pages: a unit in `forced` starts a page;
     a paragraph keeps two lines on either side of a break; blocks stay whole."""
     placed: list[tuple[int, float]] = []
-    page, y, i = 0, area_top, 0
+    page, y, i = 0, flow_top(units, area_top), 0
     first_on_page = True
     while i < len(units):
         unit = units[i]
@@ -141,6 +141,12 @@ def pour(units: list[Unit], forced: set[int], area_top: float, area_bottom: floa
         first_on_page = False
         i += 1
     return placed
+
+
+def flow_top(units: list[Unit], area_top: float) -> float:
+    """Where the flow starts on its first page: as measured (whatever stands above the
+    title block, an edition's stylesheet may have put there), never above the area."""
+    return max(area_top, units[0].top) if units and units[0].page == 0 else area_top
 
 
 def lines_to_carry(units: list[Unit], forced: set[int], placed, i: int, page: int) -> int:
