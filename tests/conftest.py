@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from pdfcheck import read_pdf
+
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -60,18 +62,30 @@ def edition(tmp_path):
 
 
 @pytest.fixture(scope="session")
-def bundled(tmp_path_factory):
+def build_once(tmp_path_factory):
+    """build_once(folder, *options) -> (the CLI's CompletedProcess, its output folder): each
+    edition and set of options is built once per test session, however many tests read it."""
+    built: dict[tuple, tuple] = {}
+
+    def build(root, *options):
+        key = (str(root), tuple(map(str, options)))
+        if key not in built:
+            out = tmp_path_factory.mktemp("built")
+            built[key] = (run_cli("build", root, "--out", out, *options), out)
+        return built[key]
+    return build
+
+
+@pytest.fixture(scope="session")
+def bundled(build_once):
     """The repository's own edition, built once (Letter, duplex) into a temporary folder."""
-    out = tmp_path_factory.mktemp("bundled")
-    result = run_cli("build", REPO, "--out", out)
+    result, out = build_once(REPO)
     assert result.returncode == 0, result.stderr
-    pdf = next(out.glob("*.pdf"))
-    return pdf
+    return next(out.glob("*.pdf"))
 
 
 def pdf_pages_text(pdf: Path) -> list[str]:
-    import pdfplumber
-    with pdfplumber.open(pdf) as doc:
+    with read_pdf(pdf) as doc:
         return [page.extract_text() or "" for page in doc.pages]
 
 

@@ -5,8 +5,10 @@ Used by the build and print-layout tests. Everything here works on the PDF alone
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import pdfplumber
 
@@ -15,6 +17,33 @@ from glossator.model import PAPERS
 BODY_SIZE = 10.5  # pt: the article's text (acronyms are 0.8 of it)
 CALL_SIZE = 7.0
 HYPHEN = "\u2010"  # the hyphen WeasyPrint adds where it breaks a word
+
+
+def read_pdf(path):
+    """The PDF at path, parsed once however many checks read it: `with read_pdf(p) as pdf`.
+    A built PDF is never changed in place (outputs are replaced whole), so its size and
+    modification time tell a new one from the one already parsed."""
+    path = Path(path)
+    stat = path.stat()
+    return _Kept(_parsed(str(path.resolve()), stat.st_mtime_ns, stat.st_size))
+
+
+@functools.lru_cache(maxsize=8)
+def _parsed(path: str, mtime_ns: int, size: int):
+    return pdfplumber.open(path)
+
+
+class _Kept:
+    """A parsed PDF for a `with` block that leaves it open for the next check."""
+
+    def __init__(self, pdf):
+        self.pdf = pdf
+
+    def __enter__(self):
+        return self.pdf
+
+    def __exit__(self, *exc):
+        return False
 
 
 @dataclass
@@ -51,7 +80,7 @@ def body_stream(pdf_path, paper="letter", duplex=True) -> str:
     """
     g = PAPERS[paper]
     out = []
-    with pdfplumber.open(pdf_path) as pdf:
+    with read_pdf(pdf_path) as pdf:
         for index, page in enumerate(pdf.pages):
             left, right = text_column(index, paper, duplex)
             chosen = [c for c in glyphs(page)
@@ -125,7 +154,7 @@ def margin_text(pdf_path, paper="letter", duplex=True) -> str:
     (small type below the page's last line of the article); line by line, break hyphens joined."""
     g = PAPERS[paper]
     lines = []
-    with pdfplumber.open(pdf_path) as pdf:
+    with read_pdf(pdf_path) as pdf:
         for index, page in enumerate(pdf.pages):
             left, right = text_column(index, paper, duplex)
             foot = foot_top(page, index, paper, duplex)
@@ -169,7 +198,7 @@ def article_fills(pdf_path, paper="letter", duplex=True) -> list[float]:
     foot) below the page area's top, over the area's height."""
     g = PAPERS[paper]
     fills = []
-    with pdfplumber.open(pdf_path) as pdf:
+    with read_pdf(pdf_path) as pdf:
         for index, page in enumerate(pdf.pages):
             left, right = text_column(index, paper, duplex)
             column = [c for c in glyphs(page) if left - 1 <= c.x0 and c.x1 <= right + 1
@@ -201,7 +230,7 @@ def reading_text(pdf_path, paper="letter", duplex=True) -> str:
     """The whole PDF's text, read region by region as a reader would: on article pages
     the text column, then the margins; from the glossary on, the page's two halves."""
     parts, appendix = [], False
-    with pdfplumber.open(pdf_path) as pdf:
+    with read_pdf(pdf_path) as pdf:
         for index, page in enumerate(pdf.pages):
             head = (page.extract_text() or "")[:300]
             appendix = appendix or "Glossary" in head
@@ -220,7 +249,7 @@ def reading_text(pdf_path, paper="letter", duplex=True) -> str:
 def print_faults(pdf_path) -> list[str]:
     """Every overprinted glyph pair and every glyph near the paper's edge, page by page."""
     faults = []
-    with pdfplumber.open(pdf_path) as pdf:
+    with read_pdf(pdf_path) as pdf:
         for number, page in enumerate(pdf.pages, 1):
             faults += [f"page {number}: '{a.text}' overprints '{b.text}'" for a, b in collisions(page)]
             faults += [f"page {number}: '{c.text}' within 0.25 in of the edge" for c in near_edge(page)]

@@ -3,11 +3,10 @@ from __future__ import annotations
 
 import re
 
-import pdfplumber
 import yaml
 
 from conftest import REPO, pdf_pages_text, run_cli
-from pdfcheck import article_stream, body_stream, margin_text, reading_text
+from pdfcheck import article_stream, body_stream, margin_text, read_pdf, reading_text
 
 
 def flat(text: str) -> str:
@@ -60,7 +59,7 @@ def test_every_note_and_glossary_term_is_printed(bundled):
 
 
 def test_pdf_metadata_bookmarks_and_links(bundled):
-    with pdfplumber.open(bundled) as pdf:
+    with read_pdf(bundled) as pdf:
         assert pdf.metadata["Title"] == "The Death of the U.S.-Iraqi Relationship"
         assert pdf.metadata["Author"] == "Emma Sky"
         catalog = pdf.doc.catalog
@@ -72,11 +71,11 @@ def test_pdf_metadata_bookmarks_and_links(bundled):
     assert links >= 2 * len(notes)  # every call links to its note, every note back to its call
 
 
-def test_a4_build_writes_an_a4_pdf(tmp_path):
-    result = run_cli("build", REPO, "--out", tmp_path, "--paper", "a4")
+def test_a4_build_writes_an_a4_pdf(build_once):
+    result, tmp_path = build_once(REPO, "--paper", "a4")
     assert result.returncode == 0, result.stderr
     assert "wrote" in result.stdout and "pages in" in result.stdout
-    with pdfplumber.open(next(tmp_path.glob("*.pdf"))) as pdf:
+    with read_pdf(next(tmp_path.glob("*.pdf"))) as pdf:
         assert abs(pdf.pages[0].width - 595.28) < 0.5 and abs(pdf.pages[0].height - 841.89) < 0.5
 
 
@@ -109,7 +108,7 @@ def test_line_numbers_count_every_fifth_line_in_the_inside_margin(tmp_path):
     result = run_cli("build", REPO, "--out", tmp_path, "--line-numbers")
     assert result.returncode == 0, result.stderr
     found = []
-    with pdfplumber.open(next(tmp_path.glob("*.pdf"))) as pdf:
+    with read_pdf(next(tmp_path.glob("*.pdf"))) as pdf:
         for index, page in enumerate(pdf.pages):
             left, right = text_column(index, "letter", True)
             inside_is_left = index % 2 == 0

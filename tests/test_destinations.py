@@ -1,13 +1,12 @@
 """Links into the PDF: edition.pdf#para-7 opens ¶ 7, #note-12 note 12, #call-12 its call."""
 from __future__ import annotations
 
-import pdfplumber
 import pytest
 from pypdf import PdfReader
 
 from conftest import REPO, html_elements, make_edition, run_cli
 from glossator.pipeline import check
-from pdfcheck import numbers_at
+from pdfcheck import numbers_at, read_pdf
 
 
 def destinations(pdf) -> dict[str, tuple[int, float]]:
@@ -37,7 +36,7 @@ def test_a_paragraphs_destination_is_at_its_number(bundled):
     """para-N leads to the page, and the line, where "¶ N" is printed."""
     names = destinations(bundled)
     appendices = names["glossary"][0]  # the timeline's labels are 7 pt Sans figures too
-    with pdfplumber.open(bundled) as pdf:
+    with read_pdf(bundled) as pdf:
         printed = {int(n): (index, top) for index, page in enumerate(pdf.pages[:appendices])
                    for n, _, top in numbers_at(page, 7.0, "Sans")}
     assert len(printed) >= 10
@@ -49,7 +48,7 @@ def test_a_paragraphs_destination_is_at_its_number(bundled):
 
 def test_a_note_destination_is_where_the_note_prints(bundled):
     names = destinations(bundled)
-    with pdfplumber.open(bundled) as pdf:
+    with read_pdf(bundled) as pdf:
         page, top = names["note-12"]
         words = pdf.pages[page].extract_words()
         assert any("Kataib" in w["text"] and abs(w["top"] - top) < 14 for w in words)  # "12Kataib"

@@ -9,24 +9,22 @@ from __future__ import annotations
 import re
 import statistics
 
-import pdfplumber
 import pytest
 import yaml
 
-from conftest import REPO, run_cli
+from conftest import REPO
 from glossator.model import PAPERS
-from pdfcheck import (CALL_SIZE, article_fills, calls_on, _lines_in_order, article_stream, body_stream, glyphs, numbers_at, placed_notes,
-                      print_faults, text_column)
+from pdfcheck import (_lines_in_order, article_fills, article_stream, body_stream, calls_on, glyphs, numbers_at,
+                      placed_notes, print_faults, read_pdf, text_column)
 
 VARIANTS = [("letter", True), ("a4", True), ("letter", False), ("a4", False)]
 
 
 @pytest.fixture(scope="module", params=VARIANTS, ids=lambda v: f"{v[0]}-{'duplex' if v[1] else 'simplex'}")
-def built(request, tmp_path_factory):
+def built(request, build_once):
     paper, duplex = request.param
-    out = tmp_path_factory.mktemp(f"{paper}-{duplex}")
-    args = ["build", REPO, "--out", out, "--paper", paper] + ([] if duplex else ["--simplex"])
-    result = run_cli(*args)
+    options = (() if paper == "letter" else ("--paper", paper)) + (() if duplex else ("--simplex",))
+    result, out = build_once(REPO, *options)
     assert result.returncode == 0, result.stderr
     # No warnings: in particular no L103, a line WeasyPrint set short.
     assert " 0 warnings)" in result.stdout, result.stderr
@@ -47,7 +45,7 @@ def test_every_note_is_on_its_calls_page_in_the_outside_margin_or_at_its_foot(bu
     pdf_path, paper, duplex = built
     count = len(yaml.safe_load((REPO / "annotations" / "notes.yaml").read_text(encoding="utf-8")))
     seen, in_margin = set(), 0
-    with pdfplumber.open(pdf_path) as pdf:
+    with read_pdf(pdf_path) as pdf:
         for index, page in enumerate(pdf.pages):
             left, right = text_column(index, paper, duplex)
             calls = calls_on(page, index, paper, duplex)
@@ -75,7 +73,7 @@ def test_every_page_after_the_first_has_its_folio_and_running_head_at_the_outsid
     own), on the outside corner; the appendices' pages are headed with their section."""
     pdf_path, paper, duplex = built
     g = PAPERS[paper]
-    with pdfplumber.open(pdf_path) as pdf:
+    with read_pdf(pdf_path) as pdf:
         texts = [p.extract_text() or "" for p in pdf.pages]
         glossary = next(i for i, t in enumerate(texts) if "Glossary" in t[:300])
         for index, page in enumerate(pdf.pages):
@@ -114,7 +112,7 @@ def test_glossary_and_chronology_page_numbers_point_at_the_passage(built):
     pdf_path, paper, duplex = built
     glossary = yaml.safe_load((REPO / "annotations" / "glossary.yaml").read_text(encoding="utf-8"))
     chronology = yaml.safe_load((REPO / "annotations" / "chronology.yaml").read_text(encoding="utf-8"))
-    with pdfplumber.open(pdf_path) as pdf:
+    with read_pdf(pdf_path) as pdf:
         bodies = [page_body_text(p, i, paper, duplex) for i, p in enumerate(pdf.pages)]
         texts = [p.extract_text() or "" for p in pdf.pages]
         first = next(i for i, t in enumerate(texts) if "Glossary" in t[:300])

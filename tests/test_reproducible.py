@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 from conftest import make_edition
+from pdfcheck import read_pdf
 
 NOTES = """\
 - id: sofa
@@ -61,6 +62,5 @@ def test_two_builds_are_byte_identical_and_source_date_epoch_is_honoured(tmp_pat
 
 
 def _info(out):
-    import pdfplumber
-    with pdfplumber.open(next(out.glob("*.pdf"))) as pdf:
+    with read_pdf(next(out.glob("*.pdf"))) as pdf:
         return pdf.metadata

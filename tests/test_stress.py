@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import re
 import statistics
-import textwrap
 
-import pdfplumber
 import pytest
 
 from conftest import make_edition, run_cli
 from glossator.model import PAPERS
-from pdfcheck import (CALL_SIZE, article_fills, calls_on, article_stream, body_stream, margin_text, numbers_at, placed_notes, print_faults,
-                      text_column)
+from pdfcheck import (article_fills, article_stream, body_stream, calls_on, margin_text, placed_notes, print_faults,
+                      read_pdf, text_column)
 
 WORDS = ("the council met again to weigh the same question of bases and "
          "agreements while the streets filled with people asking for work and water").split()
@@ -42,7 +40,7 @@ def note(ident: str, quote: str) -> str:
 
 
 def last_word_on_first_page(pdf_path) -> str:
-    with pdfplumber.open(pdf_path) as pdf:
+    with read_pdf(pdf_path) as pdf:
         page = pdf.pages[0]
         left, right = text_column(0, "letter", True)
         words = [w for w in page.extract_words() if left <= w["x0"] <= right]
@@ -80,7 +78,7 @@ def test_stress_edition_prints_without_collisions_or_lost_words(stress):
 def notes_by_page(pdf_path) -> list[tuple[set, dict]]:
     """(calls, placed notes) for each page."""
     out = []
-    with pdfplumber.open(pdf_path) as pdf:
+    with read_pdf(pdf_path) as pdf:
         for index, page in enumerate(pdf.pages):
             out.append((calls_on(page, index, "letter", True), placed_notes(page, index, "letter", True)))
     return out
@@ -131,7 +129,7 @@ def giant_edition(tmp_path, words: int):
     assert print_faults(pdf_path) == []  # no glyph off the page
     assert body_stream(pdf_path) == article_stream(text)
     g = PAPERS["letter"]
-    with pdfplumber.open(pdf_path) as pdf:
+    with read_pdf(pdf_path) as pdf:
         texts = [(p.extract_text() or "").replace("\u202f", " ") for p in pdf.pages]
         areas = [p.crop((0, g.top - 1, p.width, p.height - g.bottom + 1)).extract_text() or "" for p in pdf.pages]
     whole = re.sub(r"\s+", " ", " ".join(areas).replace("\u2010\n", "").replace("-\n", "-"))

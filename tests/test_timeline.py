@@ -6,6 +6,7 @@ import pytest
 from conftest import make_edition, run_cli
 from glossator.model import ComposedEvent, PartialDate
 from glossator.timeline import DOT, LABEL_SIZE, build_timeline, label_width
+from pdfcheck import read_pdf
 
 WIDTH = 468.0  # pt: Letter's full text width, as the appendices have it
 
@@ -46,7 +47,6 @@ def test_the_first_year_prints_whole(tmp_path):
     """A chronology starting in 1940: the axis's first label reads "1940", not "940". The
     figure clips what falls outside it, so every label must lie within the axis's extent
     (text extraction alone would still find a clipped "1940")."""
-    import pdfplumber
     root = make_edition(tmp_path, chronology="""\
         - date: "1940-05-10"
           event: Germany invades France and the Low Countries.
@@ -57,7 +57,7 @@ def test_the_first_year_prints_whole(tmp_path):
         """)
     result = run_cli("build", root, "--out", root / "out")
     assert result.returncode == 0, result.stderr
-    with pdfplumber.open(next((root / "out").glob("*.pdf"))) as pdf:
+    with read_pdf(next((root / "out").glob("*.pdf"))) as pdf:
         page = next(p for p in pdf.pages if "Chronology" in (p.extract_text() or ""))
         axis = max(page.lines, key=lambda line: line["x1"] - line["x0"])  # spans the whole figure
         labels = [w for w in page.extract_words() if w["text"].isdigit() and w["top"] > axis["top"]

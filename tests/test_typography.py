@@ -17,7 +17,7 @@ from glossator.compose import ACRONYM
 from glossator.model import LETTER, PAPERS, Piece
 from glossator.pipeline import check
 from glossator.textwidth import advance_width
-from pdfcheck import BODY_SIZE, CALL_SIZE, HYPHEN, foot_top, text_column
+from pdfcheck import BODY_SIZE, CALL_SIZE, HYPHEN, foot_top, read_pdf, text_column
 
 TITLE_SIZE = LETTER.title_size
 
@@ -42,9 +42,8 @@ def column_text(pdf, paper="letter", duplex=True) -> str:
     hyphens left out. Calls are left out, and so is the separator between two calls
     (a raised comma between call figures); any other mark at a call's size, such as a
     comma the stylesheet adds beside a call, is kept: the reader sees it."""
-    import pdfplumber
     g, out = PAPERS[paper], []
-    with pdfplumber.open(pdf) as doc:
+    with read_pdf(pdf) as doc:
         for index, page in enumerate(doc.pages):
             left, right = text_column(index, paper, duplex)
             foot = foot_top(page, index, paper, duplex)  # notes set at the page's foot are not the article
@@ -243,8 +242,7 @@ def long_title_pdf(tmp_path_factory):
 
 def lines_at(pdf, size: float) -> list[str]:
     """The first page's lines of text set at `size` (pt), top to bottom."""
-    import pdfplumber
-    with pdfplumber.open(pdf) as doc:
+    with read_pdf(pdf) as doc:
         chars = [c for c in doc.pages[0].chars if abs(c["size"] - size) < 0.05]
     rows: dict[int, list] = {}
     for c in chars:
