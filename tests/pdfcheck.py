@@ -62,9 +62,14 @@ def glyphs(page) -> list[Glyph]:
             for c in page.chars if c["text"].strip()]
 
 
+def geometry_of(paper):
+    """A paper's name ("letter", "a4"), or a Geometry an edition's stylesheet made."""
+    return PAPERS[paper] if isinstance(paper, str) else paper
+
+
 def text_column(page_index: int, paper: str, duplex: bool) -> tuple[float, float]:
     """The x range (pt) of the article's text column on a page (0-based index)."""
-    g = PAPERS[paper]
+    g = geometry_of(paper)
     if duplex and page_index % 2 == 1:  # verso: the note column is on the left
         left = g.width - g.inside - g.text
     else:
@@ -78,7 +83,7 @@ def body_stream(pdf_path, paper="letter", duplex=True) -> str:
     Keeps glyphs inside the text column and the page area at body size (or acronym
     size); calls (7 pt), notes, pull quotes, headings and the back matter fall away.
     """
-    g = PAPERS[paper]
+    g = geometry_of(paper)
     out = []
     with read_pdf(pdf_path) as pdf:
         for index, page in enumerate(pdf.pages):
@@ -152,7 +157,7 @@ def near_edge(page, inches=0.25) -> list[Glyph]:
 def margin_text(pdf_path, paper="letter", duplex=True) -> str:
     """The text of every note: set in the note column, or at the foot of the text column
     (small type below the page's last line of the article); line by line, break hyphens joined."""
-    g = PAPERS[paper]
+    g = geometry_of(paper)
     lines = []
     with read_pdf(pdf_path) as pdf:
         for index, page in enumerate(pdf.pages):
@@ -178,11 +183,16 @@ def margin_text(pdf_path, paper="letter", duplex=True) -> str:
     return re.sub(r"\s+", " ", joined)
 
 
+def is_body_size(size: float) -> bool:
+    """The article's type, or its acronyms' (0.8 of it)."""
+    return abs(size - BODY_SIZE) < 0.2 or abs(size - BODY_SIZE * 0.8) < 0.2
+
+
 def foot_top(page, index: int, paper: str, duplex: bool) -> float:
     """Where a page's foot begins: below the lowest glyph of the article's type in the text column."""
     left, right = text_column(index, paper, duplex)
-    body = [c.bottom for c in glyphs(page) if left - 1 <= c.x0 and c.x1 <= right + 1 and c.size > 8.5]
-    return max(body, default=PAPERS[paper].top)
+    body = [c.bottom for c in glyphs(page) if left - 1 <= c.x0 and c.x1 <= right + 1 and is_body_size(c.size)]
+    return max(body, default=geometry_of(paper).top)
 
 
 def calls_on(page, index: int, paper: str, duplex: bool) -> set[str]:
@@ -196,7 +206,7 @@ def article_fills(pdf_path, paper="letter", duplex=True) -> list[float]:
     """How full each page of the article's text is (the pages with text in the article's
     type): the depth of the text column's lowest glyph (the article's, or a note's at the
     foot) below the page area's top, over the area's height."""
-    g = PAPERS[paper]
+    g = geometry_of(paper)
     fills = []
     with read_pdf(pdf_path) as pdf:
         for index, page in enumerate(pdf.pages):
@@ -210,7 +220,7 @@ def article_fills(pdf_path, paper="letter", duplex=True) -> list[float]:
     return fills
 
 
-def placed_notes(page, index: int, paper: str, duplex: bool) -> dict[str, tuple[str, float]]:
+def placed_notes(page, index: int, paper: str, duplex: bool, note_size: float = 7.9) -> dict[str, tuple[str, float]]:
     """Note number -> (where, x) for each note set on a page, read from its bold number:
     "outside" or "inside" the text column's margins, or "foot" (in the text column, below
     the page's last line of the article)."""
@@ -218,7 +228,7 @@ def placed_notes(page, index: int, paper: str, duplex: bool) -> dict[str, tuple[
     foot = foot_top(page, index, paper, duplex)
     outside_is_right = not duplex or index % 2 == 0
     found = {}
-    for number, x, top in numbers_at(page, 7.9, "Glossator-Sans-Bold"):
+    for number, x, top in numbers_at(page, note_size, "Glossator-Sans-Bold"):
         if left - 2 <= x <= right + 2:
             found[number] = ("foot" if top > foot else "in the text", x)
         else:

@@ -145,6 +145,13 @@ CODES: dict[str, Code] = {
     "L104": Code(WARNING, "{what}: a word of {length} characters (“{start}…”) has no place to break; it is "
                  "broken between two letters where the line ends",
                  "Give it a place to break: a soft hyphen (&shy;) in a long name, or shorter link text for a URL."),
+    "L105": Code(WARNING, "{selector} {{ {property} }} sets the page's geometry directly: the placement pass "
+                 "will not know it", "Set {instead} in a :root rule instead (README: Restyling an edition)."),
+    "L106": Code(ERROR, "{name}: “{value}” is not a length from {least} to {most} pt ({what})",
+                 "Write a length such as {least}pt (pt, px, in, mm or cm), within the range."),
+    "L107": Code(ERROR, "on {paper} paper ({width} pt wide) the widths set leave an outside margin of {outside} pt; "
+                 "it must be at least {least} pt",
+                 "Narrow --text-width, --note-width, --note-gap or --inside."),
     "R101": Code(ERROR, "template error: {reason}", "Check the templates in the edition's templates/ folder."),
     "R102": Code(ERROR, "WeasyPrint could not render the edition: {reason}",
                  "Check the edition's styles/*.css and templates/ for what the message names; "

@@ -15,9 +15,10 @@ from pathlib import Path
 from .compose import compose
 from .errors import ERROR, Finding, InputError
 from .fonts import font_findings
+from . import surface
 from .load import load
 from .model import PAPERS, Edition, Options
-from .styles import stylesheet_findings
+from .styles import read_stylesheets
 from .unbreakable import unbreakable_findings
 from .write import output_folder, write_outputs
 
@@ -40,7 +41,7 @@ def check(root: Path) -> Checked:
     """Load and compose the edition at root; every problem found is in .findings."""
     loaded = load(root)
     findings = list(loaded.findings) + font_findings(root, loaded.article, loaded.annotations) \
-        + unbreakable_findings(loaded.article, loaded.annotations) + stylesheet_findings(root)
+        + unbreakable_findings(loaded.article, loaded.annotations) + style_findings(root)
     edition = None
     if loaded.article is not None and not any(f.severity == ERROR for f in findings):
         composed = compose(loaded.article, loaded.annotations)
@@ -50,6 +51,18 @@ def check(root: Path) -> Checked:
         # Still anchor what can be anchored, so one run reports every problem.
         findings.extend(compose(loaded.article, loaded.annotations, build=False).findings)
     return Checked(edition, tuple(sorted(findings, key=_order)))
+
+
+def style_findings(root: Path) -> list[Finding]:
+    """Stylesheets a build could not read (R104), and the theming surface's findings: values
+    out of range, widths the paper cannot hold, geometry set directly (surface.py)."""
+    try:
+        sheets = read_stylesheets(root)
+    except InputError as exc:
+        return list(exc.findings)
+    found = surface.read(sheets)
+    where = next((s.rel for s in sheets if s.edition), "styles")
+    return list(found.findings) + [f for paper in PAPERS.values() for f in surface.fit_findings(paper, found, where)]
 
 
 def checked_edition(root: Path) -> Checked:
@@ -97,8 +110,9 @@ def build(root: Path, out: Path | str | None = None, options: Options = Options(
         tune_collector()
 
     edition = checked.edition
-    geometry = replace(PAPERS[options.paper], duplex=options.duplex)
     renderer = renderer or Renderer(root)
+    # The page's geometry: the paper's, as the edition's stylesheets set it (surface.py).
+    geometry = surface.geometry(replace(PAPERS[options.paper], duplex=options.duplex), surface.read(renderer.sheets))
     refuse_links_out(root)  # on every build: a kept renderer checked the links only when it was made
     with source_date(edition.meta.date):
         rendered = renderer.render(edition, geometry, options)

@@ -56,15 +56,6 @@ def read_stylesheets(root: Path) -> tuple[Stylesheet, ...]:
     return tuple(sheets)
 
 
-def stylesheet_findings(root: Path) -> list:
-    """R104 for every stylesheet a build could not read: `check` finds them too."""
-    try:
-        read_stylesheets(root)
-    except InputError as exc:
-        return list(exc.findings)
-    return []
-
-
 class Unreadable(Exception):
     def __init__(self, reason: str, fix: str, line: int = 0):
         super().__init__(reason)

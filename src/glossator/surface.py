@@ -1,0 +1,160 @@
+"""The theming surface: the CSS custom properties an edition's stylesheet may set.
+
+An edition restyles itself in styles/*.css. Most of the stylesheet is free: notes and
+lines are measured as WeasyPrint sets them, so type faces, sizes and colours can
+change at will. What the placement engine must know before it measures, the page's
+geometry, is set through custom properties in a `:root` (or `html`) rule:
+
+    :root { --note-width: 170pt; --text-width: 300pt; }
+
+Glossator reads them here, checks each against its range, and builds the edition's
+Geometry from them, so the placement engine and the stylesheet cannot disagree.
+Setting a geometric property directly (`.note { width: 150pt }`) is warned about
+(L105), with the custom property to use instead.
+
+No WeasyPrint here: tinycss2 (WeasyPrint's CSS parser) reads the files, so `check`
+stays fast.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from .errors import finding
+from .model import Geometry, Where
+
+# custom property -> (Geometry field, least, most, what it is), lengths in pt. The page's
+# width must still hold inside margin + text + gap + note column + an outside margin of
+# at least OUTSIDE_LEAST (a printer's unsafe zone is 0.25 in = 18 pt).
+GEOMETRIC = {
+    "--text-width": ("text", 180.0, 480.0, "the text column's width"),
+    "--note-width": ("notes", 72.0, 260.0, "the note column's width"),
+    "--note-gap": ("gap", 8.0, 48.0, "the space between the text and the note column"),
+    "--inside": ("inside", 36.0, 108.0, "the inside margin (the binding side)"),
+    "--page-top": ("top", 36.0, 144.0, "the space above the text (the running head sits in it)"),
+    "--page-bottom": ("bottom", 36.0, 144.0, "the space below the text"),
+    "--note-space": ("note_gap", 2.0, 36.0, "the least space between two notes, vertically"),
+    "--leading": ("leading", 10.0, 30.0, "the article's line height"),
+    "--title-size": ("title_size", 14.0, 40.0, "the title's type size"),
+}
+OUTSIDE_LEAST = 27.0  # pt: the outside margin left to the paper's edge, 0.375 in
+
+# What the stylesheet sets as plain CSS (measured, so free to change): listed for the README
+# and for the warnings' hints. name -> (default, what it is)
+TYPOGRAPHIC = {
+    "--body-size": ("10.5pt", "the article's type size"),
+    "--note-size": ("7.9pt", "the notes' type size"),
+    "--note-leading": ("10pt", "the notes' line height"),
+    "--accent": ("#7a1f1f", "the colour of note numbers and calls"),
+}
+
+# Plain properties that move the page's geometry behind the placement engine's back:
+# (selector word, property) -> the custom property to set instead.
+DIRECT = {
+    ("page", "margin"): "--page-top, --page-bottom, --inside",
+    ("page", "margin-top"): "--page-top",
+    ("page", "margin-bottom"): "--page-bottom",
+    ("page", "margin-left"): "--inside",
+    ("page", "margin-right"): "--inside",
+    ("page", "margin-inside"): "--inside",
+    ("page", "size"): "--paper on the command line (letter or a4)",
+    (".note", "width"): "--note-width",
+    (".note", "left"): "--note-gap",
+    (".note", "right"): "--note-gap",
+    (".note", "margin-left"): "--note-gap",
+    (".article", "width"): "--text-width",
+    (".article", "max-width"): "--text-width",
+    (".para", "width"): "--text-width",
+    ("body", "width"): "--text-width",
+    ("html", "line-height"): "--leading",
+    (".para", "line-height"): "--leading",
+    (".article", "line-height"): "--leading",
+}
+
+
+@dataclass(frozen=True)
+class Surface:
+    values: dict  # Geometry field -> pt
+    findings: tuple
+
+
+def read(sheets) -> Surface:
+    """The geometric custom properties the edition's stylesheets set (the last one wins,
+    as in CSS), and a finding for each value out of range or property set directly.
+    `sheets`: styles.Stylesheet objects; only the edition's own are read."""
+    import tinycss2
+
+    values, findings = {}, []
+    for sheet in (s for s in sheets if s.edition):
+        rules = tinycss2.parse_stylesheet(sheet.text, skip_comments=True, skip_whitespace=True)
+        for rule in rules:
+            for name, value, line in declarations(rule):
+                where = Where(sheet.rel, line)
+                selector = selector_of(rule)
+                if name in GEOMETRIC and selector in (":root", "html"):
+                    found = length_pt(value)
+                    field, least, most, what = GEOMETRIC[name]
+                    if found is None or not least <= found <= most:
+                        findings.append(finding("L106", where, name=name, value=value.strip(), what=what,
+                                                least=f"{least:g}", most=f"{most:g}"))
+                    else:
+                        values[field] = found
+                elif (key := direct_key(rule, selector, name)) in DIRECT:
+                    findings.append(finding("L105", where, selector=selector, property=name, instead=DIRECT[key]))
+    return Surface(values, tuple(findings))
+
+
+def geometry(base: Geometry, surface: Surface) -> Geometry:
+    return replace(base, **surface.values)
+
+
+def fit_findings(base: Geometry, surface: Surface, path: str) -> list:
+    """L107 if the surface's widths leave the outside margin too narrow on this paper."""
+    g = geometry(base, surface)
+    if surface.values and g.outside < OUTSIDE_LEAST:
+        return [finding("L107", Where(path), paper=base.name, outside=f"{g.outside:.0f}",
+                        least=f"{OUTSIDE_LEAST:g}", width=f"{base.width:g}")]
+    return []
+
+
+def declarations(rule):
+    """(property, value text, line) for each declaration of a qualified or at-rule."""
+    import tinycss2
+
+    if rule.type not in ("qualified-rule", "at-rule") or rule.content is None:
+        return
+    for item in tinycss2.parse_blocks_contents(rule.content, skip_comments=True, skip_whitespace=True):
+        if item.type == "declaration":
+            yield item.lower_name if not item.name.startswith("--") else item.name, \
+                tinycss2.serialize(item.value), item.source_line
+
+
+def selector_of(rule) -> str:
+    import tinycss2
+
+    if rule.type == "at-rule":
+        return "@" + rule.lower_at_keyword
+    return " ".join(tinycss2.serialize(rule.prelude).split())
+
+
+def direct_key(rule, selector: str, name: str) -> tuple[str, str]:
+    """(the selector word that matters, property): '@page :left' -> 'page'; '.note b' is not a
+    note's box, so only a selector ending in the word counts."""
+    if rule.type == "at-rule":
+        return (rule.lower_at_keyword, name)
+    last = selector.split(",")[-1].strip().split(" ")[-1]
+    return (last, name)
+
+
+UNITS = {"pt": 1.0, "px": 0.75, "in": 72.0, "mm": 72.0 / 25.4, "cm": 72.0 / 2.54, "pc": 12.0}
+
+
+def length_pt(value: str) -> float | None:
+    """'170pt' -> 170.0, '2.5in' -> 180.0; None for anything that is not a plain length."""
+    value = value.strip().lower()
+    for unit, factor in UNITS.items():
+        if value.endswith(unit):
+            try:
+                return float(value[: -len(unit)]) * factor
+            except ValueError:
+                return None
+    return None

@@ -1,0 +1,99 @@
+"""The theming surface (surface.py): what an edition's stylesheet may set, read before layout."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, copy_bundled, run_cli
+from glossator import surface
+from glossator.model import A4, LETTER
+from glossator.styles import Stylesheet
+from pdfcheck import article_fills, article_stream, body_stream, calls_on, placed_notes, print_faults, read_pdf
+
+
+def sheet(text: str) -> Stylesheet:
+    return Stylesheet(Path("styles/edition.css"), "styles/edition.css", text, True)
+
+
+def test_geometric_properties_in_root_set_the_geometry():
+    found = surface.read([sheet(":root { --note-width: 2.5in; --text-width: 300pt; --leading: 15pt }\n")])
+    assert found.findings == ()
+    g = surface.geometry(LETTER, found)
+    assert (g.notes, g.text, g.leading) == (180.0, 300.0, 15.0)
+    assert g.inside == LETTER.inside  # what is not set keeps the paper's value
+
+
+def test_the_last_value_wins_and_the_themes_own_sheet_is_not_read():
+    theme = Stylesheet(Path("glossator.css"), "glossator.css", ":root { --note-width: 90pt }", False)
+    found = surface.read([theme, sheet(":root { --note-width: 150pt }\nhtml { --note-width: 160pt }")])
+    assert found.values == {"notes": 160.0}
+
+
+def test_a_value_out_of_range_or_not_a_length_is_an_error_at_its_line():
+    found = surface.read([sheet(":root {\n  --note-width: 900pt;\n  --leading: large;\n}\n")])
+    assert [(f.code, f.severity, f.line) for f in found.findings] == [("L106", "error", 2), ("L106", "error", 3)]
+    assert "from 72 to 260 pt" in found.findings[0].message
+
+
+def test_geometry_set_directly_is_warned_about_with_the_property_to_use():
+    found = surface.read([sheet("/* a note */\n.note { width: 150pt; color: red }\n@page { margin: 1in }\n"
+                                ".note b { width: 3pt }\n")])
+    assert [(f.code, f.line) for f in found.findings] == [("L105", 2), ("L105", 3)]
+    assert "--note-width" in found.findings[0].hint and "--inside" in found.findings[1].hint
+
+
+def test_widths_the_paper_cannot_hold_are_refused():
+    found = surface.read([sheet(":root { --text-width: 400pt; --note-width: 200pt }")])
+    assert [f.code for f in surface.fit_findings(LETTER, found, "styles/edition.css")] == ["L107"]
+    assert surface.fit_findings(A4, surface.read([sheet("")]), "styles/edition.css") == []
+
+
+def test_check_reports_the_surfaces_findings_with_file_and_line(tmp_path):
+    root = copy_bundled(tmp_path / "edition")
+    (root / "styles" / "edition.css").write_text(":root {\n  --note-width: 9000pt;\n}\n.note { width: 120pt }\n",
+                                                 encoding="utf-8")
+    result = run_cli("check", root)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    out = result.stdout + result.stderr
+    assert "styles/edition.css:2" in out and "L106" in out
+    assert "styles/edition.css:4" in out and "L105" in out
+
+
+EXTREME = """\
+:root {
+  --note-width: 110pt;      /* a narrow note column */
+  --note-size: 9.5pt;       /* large notes */
+  --note-leading: 12pt;
+  --inside: 90pt;           /* wide margins */
+  --page-top: 100pt;
+  --page-bottom: 100pt;
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def extreme(tmp_path_factory):
+    """The bundled edition on A4 with a narrow note column, large notes and wide margins."""
+    root = copy_bundled(tmp_path_factory.mktemp("extreme") / "edition")
+    (root / "styles" / "extreme.css").write_text(EXTREME, encoding="utf-8")
+    out = root / "output"
+    result = run_cli("build", root, "--paper", "a4", "--out", out)
+    assert result.returncode == 0, result.stderr
+    geometry = surface.geometry(A4, surface.read([sheet(EXTREME)]))
+    return next(out.glob("*.pdf")), geometry
+
+
+def test_extreme_but_valid_values_still_pass_every_layout_check(extreme):
+    pdf_path, g = extreme
+    assert print_faults(pdf_path) == []
+    source = (REPO / "source" / "article.md").read_text(encoding="utf-8")
+    assert body_stream(pdf_path, g) == article_stream(source)
+    with read_pdf(pdf_path) as pdf:
+        assert abs(pdf.pages[0].width - A4.width) < 0.5
+        for index, page in enumerate(pdf.pages):
+            calls, notes = calls_on(page, index, g, True), placed_notes(page, index, g, True, note_size=9.5)
+            assert calls == set(notes), f"page {index + 1}"
+            assert all(where in ("outside", "foot") for where, _ in notes.values()), notes
+    fills = article_fills(pdf_path, g)
+    assert min(fills[:-1]) >= 0.8, fills
