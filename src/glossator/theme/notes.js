@@ -1,0 +1,205 @@
+/* Glossator's web edition: notes beside their lines on wide screens, a tap away on narrow
+   ones. Without this script every note stands under its paragraph (glossator.css, section 9),
+   which is also how the page prints. Which layout applies is the stylesheet's to say: it
+   sets --web-layout to "wide" or "narrow" in its media queries.
+
+   The page holds, for note N, a call (a.call, aria-details naming the note) in the text
+   and the note itself in the <aside> after the call's block. Ids are the page's own: this
+   script only follows aria-details and href. */
+(function () {
+  "use strict";
+  var DRIFT = 160;  // px: a note pushed further below its call's line folds the note above
+  var SPACE = 8;    // px between two stacked notes
+  var root = document.documentElement;
+  var article = document.querySelector("main.article");
+  if (!article || !window.getComputedStyle) { return; }
+  root.classList.add("js");
+
+  var calls = Array.prototype.slice.call(article.querySelectorAll("a.call[aria-details]"));
+  var pairs = calls.map(function (call) {
+    var note = document.getElementById(call.getAttribute("aria-details"));
+    var home = document.createComment("note");  // where the note goes back to when closed
+    note.parentNode.insertBefore(home, note);
+    return {call: call, note: note, home: home, opened: false};
+  }).filter(function (p) { return p.note; });
+
+  function layout() {
+    return getComputedStyle(root).getPropertyValue("--web-layout").trim();
+  }
+  var mode = "";
+
+  // --- wide: beside the line ----------------------------------------------------------
+
+  function toggleFor(p) {
+    var b = p.note.querySelector(".note-toggle");
+    if (!b) {
+      b = document.createElement("button");
+      b.type = "button";
+      b.className = "note-toggle";
+      b.addEventListener("click", function () {
+        p.opened = !p.opened;
+        place();
+        if (p.opened) { p.note.focus({preventScroll: true}); }
+      });
+      p.note.insertBefore(b, p.note.firstChild);
+    }
+    return b;
+  }
+
+  function fold(p, folded) {
+    p.note.classList.toggle("folded", folded);
+    var b = p.note.querySelector(".note-toggle");
+    if (!b && !folded && !p.opened) { return; }
+    b = b || toggleFor(p);
+    b.hidden = !(folded || p.opened);  // kept, not removed: it may have the focus
+    b.textContent = folded ? "Show all" : "Show less";
+    b.setAttribute("aria-label", (folded ? "Show all of note " : "Show less of note ") + p.call.textContent);
+    b.setAttribute("aria-expanded", String(!folded));
+  }
+
+  /* Stack the notes as the PDF's placement does: each at its call's line, or under the
+     note above. Where one would be pushed more than DRIFT below its line, or past the
+     article's end, the tallest note pushing it is folded to its first lines, and the
+     stack is made again. A note the reader opened is never folded. */
+  function stack() {
+    article.style.paddingBottom = "";
+    var top0 = article.getBoundingClientRect().top;
+    var wanted = pairs.map(function (p) { return p.call.getBoundingClientRect().top - top0; });
+    var end = article.clientHeight;
+    var accepted = {};  // notes whose drift nothing above them can shorten
+    pairs.forEach(function (p) { fold(p, false); });
+    for (var round = 0; round <= 2 * pairs.length; round++) {
+      var below = 0, start = 0, bad = -1;
+      for (var i = 0; i < pairs.length; i++) {
+        var top = Math.max(wanted[i], below);
+        if (top === wanted[i]) { start = i; }
+        pairs[i].note.style.top = top + "px";
+        below = top + pairs[i].note.offsetHeight + SPACE;
+        if (top - wanted[i] > DRIFT && !accepted[i]) { bad = i; break; }
+      }
+      var past = bad < 0 && below - SPACE > end;
+      if (bad < 0 && !past) { return; }
+      var tallest = null;
+      for (var j = start; j < (past ? pairs.length : bad); j++) {
+        var p = pairs[j];
+        if (!p.opened && !p.note.classList.contains("folded") &&
+            (!tallest || p.note.offsetHeight > tallest.note.offsetHeight)) { tallest = p; }
+      }
+      if (tallest) { fold(tallest, true); continue; }
+      if (!past) { accepted[bad] = true; continue; }
+      article.style.paddingBottom = (below - SPACE - end) + "px";  // notes the reader opened
+      return;
+    }
+  }
+
+  function unstack() {
+    article.style.paddingBottom = "";
+    pairs.forEach(function (p) { p.note.style.top = ""; p.opened = false; fold(p, false); });
+  }
+
+  // --- narrow: behind the call, opened after its sentence -----------------------------
+
+  var ENDS = /[.!?…][”"’)\]]*(?=\s|$)/;
+
+  /* Where an open note goes: after the sentence that holds its call (after the calls and
+     open notes that follow that sentence's end), as a child of the call's block. */
+  function afterSentence(call) {
+    var block = call.parentNode;
+    while (block.parentNode && !/^(P|H2|BLOCKQUOTE|LI)$/.test(block.nodeName)) { block = block.parentNode; }
+    var at = null, before = call.previousSibling;
+    var prevText = before && before.textContent;
+    if (!(prevText && ENDS.test(prevText.replace(/\s+$/, "").slice(-3) + " "))) {
+      var walk = document.createTreeWalker(block, NodeFilter.SHOW_TEXT, null);
+      walk.currentNode = call;
+      for (var node = walk.nextNode(); node; node = walk.nextNode()) {
+        if (call.contains(node) || node.parentNode.closest(".call, .note")) { continue; }
+        var m = ENDS.exec(node.data);
+        if (!m) { continue; }
+        var rest = node.splitText(m.index + m[0].length), top = rest;
+        while (top.parentNode !== block) { top = top.parentNode; }
+        at = top === rest ? rest : top.nextSibling;  // ends inside an element: after it
+        break;
+      }
+    } else {
+      at = call.nextSibling;
+    }
+    while (at && ((at.nodeType === 3 && !at.data.trim()) ||
+                  (at.nodeType === 1 && at.matches(".call, .note.open")))) { at = at.nextSibling; }
+    return {block: block, before: at};
+  }
+
+  function open(p) {
+    var where = afterSentence(p.call);
+    where.block.insertBefore(p.note, where.before);
+    p.note.classList.add("open");
+    p.call.setAttribute("aria-expanded", "true");
+    p.note.focus();
+  }
+
+  function close(p, refocus) {
+    p.note.classList.remove("open");
+    p.home.parentNode.insertBefore(p.note, p.home.nextSibling);
+    if (mode === "narrow") { p.call.setAttribute("aria-expanded", "false"); }
+    if (refocus) { p.call.focus(); }
+  }
+
+  function asButtons(on) {
+    pairs.forEach(function (p) {
+      if (on) {
+        p.call.setAttribute("role", "button");
+        p.call.setAttribute("aria-expanded", "false");
+        p.call.setAttribute("aria-controls", p.note.id);
+      } else {
+        if (p.note.classList.contains("open")) { close(p, false); }
+        ["role", "aria-expanded", "aria-controls"].forEach(function (a) { p.call.removeAttribute(a); });
+      }
+    });
+  }
+
+  // --- events -----------------------------------------------------------------------------
+
+  function place() {
+    var now = layout();
+    if (now !== mode) {
+      if (mode === "narrow") { asButtons(false); }
+      if (mode === "wide") { unstack(); }
+      mode = now;
+      if (mode === "narrow") { asButtons(true); }
+    }
+    if (mode === "wide") { stack(); }
+  }
+
+  pairs.forEach(function (p) {
+    p.call.addEventListener("click", function (e) {
+      if (mode === "narrow") {
+        e.preventDefault();
+        if (p.note.classList.contains("open")) { close(p, true); } else { open(p); }
+      } else if (mode === "wide") {
+        e.preventDefault();  // the note is beside the line already: go to it, unfold it
+        if (p.note.classList.contains("folded")) { p.opened = true; place(); }
+        p.note.scrollIntoView({block: "nearest"});
+        p.note.focus({preventScroll: true});
+      }
+    });
+    p.call.addEventListener("keydown", function (e) {
+      if (mode === "narrow" && (e.key === " " || e.key === "Spacebar")) { e.preventDefault(); p.call.click(); }
+    });
+  });
+
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "Escape") { return; }
+    var inside = pairs.filter(function (p) { return p.note.contains(document.activeElement); })[0];
+    if (!inside) { return; }
+    if (mode === "narrow" && inside.note.classList.contains("open")) { close(inside, true); }
+    else { inside.call.focus(); }
+  });
+
+  var pending = 0;
+  window.addEventListener("resize", function () {
+    cancelAnimationFrame(pending);
+    pending = requestAnimationFrame(place);
+  });
+  place();
+  if (document.fonts && document.fonts.ready) { document.fonts.ready.then(place); }
+  window.addEventListener("load", place);
+})();
