@@ -263,3 +263,46 @@ def test_printing_from_the_browser_keeps_every_note(browser, page, edition, tmp_
         assert text.count(first) == 1
     assert "Show all" not in text
     assert printed.count("\f") <= 12  # a handout: the PDF edition has 9 pages
+
+
+# --- --single-file -------------------------------------------------------------------------------
+
+def test_single_file_build_writes_one_html_with_its_fonts_inside(edition_folder, tmp_path):
+    from conftest import run_cli
+
+    out = tmp_path / "out"
+    result = run_cli("build", edition_folder, "--single-file", "--out", out)
+    assert result.returncode == 0, result.stderr
+    html = next(out.glob("*.html")).read_text(encoding="utf-8")
+    assert not (out / "fonts").exists()
+    assert "url(fonts/" not in html
+    assert html.count("url(data:font/woff2;base64,") == 7
+
+
+@pytest.fixture
+def edition_folder(tmp_path):
+    from conftest import make_edition
+    return make_edition(tmp_path / "edition", notes="""\
+        - id: kh
+          quote: "Kataib Hezbollah"
+          title: Kataib Hezbollah
+          body: An Iraqi Shiite militia.
+        """)
+
+
+@needs_browser
+def test_single_file_page_loads_its_fonts_alone(browser, page, tmp_path):
+    from glossator.render import html_assets
+    from glossator.webfonts import fonts_inside
+
+    alone = tmp_path / "alone" / "edition.html"  # no fonts/ beside it
+    alone.parent.mkdir()
+    alone.write_text(fonts_inside(page.read_text(encoding="utf-8"), html_assets()), encoding="utf-8")
+    assert alone.stat().st_size < 600_000  # small enough to email (README gives the size)
+    show(browser, alone, WIDE)
+    faces = browser.execute_async_script(
+        "var done = arguments[0]; var faces = Array.from(document.fonts);"
+        " Promise.all(faces.map(function (f) { return f.load().catch(function () {}); })).then(function () {"
+        " done(faces.map(function (f) { return f.family + ' ' + f.weight + ' ' + f.style + ': ' + f.status; })); });")
+    assert len(faces) == 7 and all(face.endswith(": loaded") for face in faces), faces
+    check_wide_layout(browser)
