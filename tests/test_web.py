@@ -98,13 +98,12 @@ def show(driver, page: Path, width: int, height: int = 900) -> None:
                                 " requestAnimationFrame(function () { requestAnimationFrame(done); }); });")
 
 
-def screenshot(driver, name: str) -> Path:
-    """The whole page as a PNG under output/screenshots/."""
+def screenshot(driver, name: str, whole: bool = True) -> Path:
+    """The whole page (or what the window shows) as a PNG under output/screenshots/."""
     size = driver.execute_script("return [document.documentElement.scrollWidth,"
                                  " document.documentElement.scrollHeight]")
-    shot = driver.execute_cdp_cmd("Page.captureScreenshot", {
-        "format": "png", "captureBeyondViewport": True,
-        "clip": {"x": 0, "y": 0, "width": size[0], "height": size[1], "scale": 1}})
+    clip = {"clip": {"x": 0, "y": 0, "width": size[0], "height": size[1], "scale": 1}} if whole else {}
+    shot = driver.execute_cdp_cmd("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": whole, **clip})
     SHOTS.mkdir(parents=True, exist_ok=True)
     path = SHOTS / name
     path.write_bytes(base64.b64decode(shot["data"]))
@@ -181,6 +180,26 @@ def test_a_folded_note_opens_and_the_stack_still_holds(browser, page):
     assert toggle.get_attribute("aria-expanded") == "true"
     assert "folded" not in toggle.find_element("xpath", "..").get_attribute("class")
     check_wide_layout(browser)
+    # a folded note's call opens it too, and takes the reader there
+    note = browser.find_elements("css selector", ".note.folded")[-1]
+    browser.find_element("css selector", f'.call[aria-details="{note.get_attribute("id")}"]').click()
+    assert "folded" not in note.get_attribute("class")
+    assert browser.switch_to.active_element == note
+    check_wide_layout(browser)
+
+
+@needs_browser
+def test_the_first_tab_stop_skips_to_the_article(browser, page):
+    from selenium.webdriver.common.keys import Keys
+
+    show(browser, page, WIDE)
+    browser.find_element("tag name", "body").send_keys(Keys.TAB)
+    skip = browser.switch_to.active_element
+    assert skip.text == "Skip to the article" and skip.is_displayed()
+    assert skip.location["y"] >= 0
+    skip.send_keys(Keys.ENTER)
+    from glossator import ids
+    assert browser.execute_script("return location.hash") == f"#{ids.ARTICLE}"
 
 
 @needs_browser
@@ -211,7 +230,8 @@ def test_phone_calls_are_controls_that_open_the_note_after_its_sentence(browser,
         assert browser.execute_script(
             "var n = arguments[0], c = arguments[1]; return n.parentNode === c.closest('p') &&"
             " !!(c.compareDocumentPosition(n) & Node.DOCUMENT_POSITION_FOLLOWING)", note, call)
-        screenshot(browser, f"web-{PHONE}-note-open.png") if key == Keys.ENTER else None
+        if key == Keys.ENTER:
+            screenshot(browser, f"web-{PHONE}-note-{n.number}-open.png", whole=False)
         note.send_keys(Keys.ESCAPE)
         assert not note.is_displayed()
         assert call.get_attribute("aria-expanded") == "false"
