@@ -94,6 +94,11 @@ def show(driver, page: Path, width: int, height: int = 900) -> None:
     driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
     driver.get(page.as_uri())
+    settle(driver)
+
+
+def settle(driver) -> None:
+    """Wait until the fonts are loaded and the page has been laid out (and its notes placed)."""
     driver.execute_async_script("var done = arguments[0]; document.fonts.ready.then(function () {"
                                 " requestAnimationFrame(function () { requestAnimationFrame(done); }); });")
 
@@ -236,6 +241,41 @@ def test_phone_calls_are_controls_that_open_the_note_after_its_sentence(browser,
         assert not note.is_displayed()
         assert call.get_attribute("aria-expanded") == "false"
         assert browser.switch_to.active_element == call
+
+
+@needs_browser
+def test_turning_a_phone_into_a_laptop_puts_open_notes_back(browser, page):
+    from selenium.webdriver.common.keys import Keys
+
+    show(browser, page, PHONE)
+    call = browser.find_element("css selector", ".call")
+    browser.execute_script("arguments[0].focus()", call)
+    call.send_keys(Keys.ENTER)
+    note = browser.switch_to.active_element
+    resize = {"height": 900, "deviceScaleFactor": 1, "mobile": False}
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": WIDE, **resize})
+    settle(browser)
+    assert note.find_element("xpath", "..").tag_name == "aside"
+    assert call.get_attribute("role") is None and call.get_attribute("aria-expanded") is None
+    check_wide_layout(browser)
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": PHONE, **resize})
+    settle(browser)
+    assert not any(n["shown"] for n in browser.execute_script(BOXES)["notes"])
+    assert call.get_attribute("aria-expanded") == "false"
+
+
+@needs_browser
+@pytest.mark.parametrize("width", [WIDE, PHONE])
+def test_without_script_every_note_stands_under_its_block(browser, page, tmp_path, width):
+    html = page.read_text(encoding="utf-8")
+    bare = tmp_path / page.name  # beside nothing: fonts are not needed to see where boxes go
+    bare.write_text(re.sub(r"<script>.*?</script>", "", html, flags=re.S), encoding="utf-8")
+    show(browser, bare, width)
+    found = browser.execute_script(BOXES)
+    assert all(n["shown"] and n["note"]["top"] > n["call"]["top"] for n in found["notes"])
+    for n in found["notes"]:
+        assert not any(overlap(n["note"], block) for block in found["text"])
+    assert found["scroll"] <= found["width"]
 
 
 @needs_browser
