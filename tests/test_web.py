@@ -244,6 +244,24 @@ def test_phone_calls_are_controls_that_open_the_note_after_its_sentence(browser,
 
 
 @needs_browser
+def test_on_a_phone_each_note_opens_at_the_end_of_its_calls_sentence(browser, page):
+    show(browser, page, PHONE)
+    before = browser.execute_script("""
+        return Array.from(document.querySelectorAll("main .call")).map(function (call) {
+          call.click();
+          var note = document.getElementById(call.getAttribute("aria-details"));
+          var range = document.createRange();
+          range.setStart(call.closest("p, h2, blockquote"), 0);
+          range.setEndBefore(note);
+          var text = range.toString();
+          call.click();
+          return [call.id, text.slice(-40)]; });""")
+    for call, text in before:
+        assert re.search(r"[.!?…][”\"’)]*\d*\s*$", text), f"{call} opens mid-sentence: …{text}"
+        assert not re.search(r"(^|\s)([A-Z]\.)+\d*\s*$", text), f"{call} opens after an abbreviation: …{text}"
+
+
+@needs_browser
 def test_turning_a_phone_into_a_laptop_puts_open_notes_back(browser, page):
     from selenium.webdriver.common.keys import Keys
 

@@ -99,29 +99,44 @@
 
   // --- narrow: behind the call, opened after its sentence -----------------------------
 
-  var ENDS = /[.!?…][”"’)\]]*(?=\s|$)/;
+  var ENDS = /[.!?…][”"’)\]]*(?=\s|$)/g;
+  // A full stop that ends an abbreviation, not a sentence: "U.S.", "D.C.", "Gen.", "e.g."
+  var ABBREVIATION = /(?:^|[\s(“"‘])(?:(?:[A-Za-z]\.)+|Mr|Mrs|Ms|Dr|St|Gen|Col|Lt|Sgt|No|vs|etc)\.?$/;
+
+  /* Where in `text` (from `from` on) the first sentence ends, or -1: a stop, its closing
+     quotes and brackets, then a space and no lower-case letter, or the end of the text. */
+  function sentenceEnd(text, from) {
+    ENDS.lastIndex = from;
+    for (var m = ENDS.exec(text); m; m = ENDS.exec(text)) {
+      var end = m.index + m[0].length;
+      if (text[m.index] === "." && ABBREVIATION.test(text.slice(0, m.index + 1))) { continue; }
+      if (/^\s+[a-z]/.test(text.slice(end))) { continue; }
+      return end;
+    }
+    return -1;
+  }
 
   /* Where an open note goes: after the sentence that holds its call (after the calls and
      open notes that follow that sentence's end), as a child of the call's block. */
   function afterSentence(call) {
     var block = call.parentNode;
     while (block.parentNode && !/^(P|H2|BLOCKQUOTE|LI)$/.test(block.nodeName)) { block = block.parentNode; }
-    var at = null, before = call.previousSibling;
-    var prevText = before && before.textContent;
-    if (!(prevText && ENDS.test(prevText.replace(/\s+$/, "").slice(-3) + " "))) {
+    var before = call.previousSibling, at = null;
+    var told = before ? before.textContent.replace(/\s+$/, "") : "";
+    if (told && sentenceEnd(told, Math.max(0, told.length - 4)) === told.length) {
+      at = call.nextSibling;  // the call stands after its sentence's stop
+    } else {
       var walk = document.createTreeWalker(block, NodeFilter.SHOW_TEXT, null);
       walk.currentNode = call;
       for (var node = walk.nextNode(); node; node = walk.nextNode()) {
         if (call.contains(node) || node.parentNode.closest(".call, .note")) { continue; }
-        var m = ENDS.exec(node.data);
-        if (!m) { continue; }
-        var rest = node.splitText(m.index + m[0].length), top = rest;
+        var end = sentenceEnd(node.data, 0);
+        if (end < 0) { continue; }
+        var rest = node.splitText(end), top = rest;
         while (top.parentNode !== block) { top = top.parentNode; }
         at = top === rest ? rest : top.nextSibling;  // ends inside an element: after it
         break;
       }
-    } else {
-      at = call.nextSibling;
     }
     while (at && ((at.nodeType === 3 && !at.data.trim()) ||
                   (at.nodeType === 1 && at.matches(".call, .note.open")))) { at = at.nextSibling; }
