@@ -262,6 +262,26 @@ def test_on_a_phone_each_note_opens_at_the_end_of_its_calls_sentence(browser, pa
 
 
 @needs_browser
+@pytest.mark.parametrize("width", [WIDE, PHONE])
+def test_a_link_to_a_note_shows_it_whole(browser, page, width):
+    show(browser, page, width)
+    folded = browser.find_elements("css selector", ".note.folded")
+    number = folded[-1].get_attribute("id").split("-")[-1] if folded else "12"
+    browser.get(f"{page.as_uri()}#note-{number}")  # the same page: only the fragment changes
+    settle(browser)
+    note = browser.find_element("id", f"note-{number}")
+    assert note.is_displayed() and "folded" not in note.get_attribute("class")
+    assert browser.switch_to.active_element == note
+    # and a note's "See note N" link, too
+    see = browser.execute_script("return document.querySelector('.note:focus .note-see a')")
+    if see is not None:
+        target = see.get_attribute("href").split("#")[1]
+        see.click()
+        settle(browser)
+        assert browser.find_element("id", target).is_displayed()
+
+
+@needs_browser
 def test_turning_a_phone_into_a_laptop_puts_open_notes_back(browser, page):
     from selenium.webdriver.common.keys import Keys
 

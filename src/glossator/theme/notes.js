@@ -209,12 +209,23 @@
     else { inside.call.focus(); }
   });
 
+  /* A link to a note (edition.html#note-12, "See note 12"): show it, opened or unfolded. */
+  function reveal() {
+    var id = decodeURIComponent(location.hash.slice(1));
+    var p = pairs.filter(function (p) { return p.note.id === id; })[0];
+    if (!p) { return; }
+    if (mode === "narrow" && !p.note.classList.contains("open")) { open(p); return; }
+    if (mode === "wide" && p.note.classList.contains("folded")) { p.opened = true; place(); }
+    p.note.focus();
+  }
+  window.addEventListener("hashchange", reveal);
+
   var pending = 0;
   window.addEventListener("resize", function () {
     cancelAnimationFrame(pending);
     pending = requestAnimationFrame(place);
   });
   place();
-  if (document.fonts && document.fonts.ready) { document.fonts.ready.then(place); }
+  if (document.fonts && document.fonts.ready) { document.fonts.ready.then(function () { place(); reveal(); }); }
   window.addEventListener("load", place);
 })();
