@@ -58,38 +58,43 @@
   }
 
   /* Stack the notes as the PDF's placement does: each at its call's line, or under the
-     note above. Where one would be pushed more than DRIFT below its line, or past the
-     article's end, the tallest note pushing it is folded to its first lines, and the
-     stack is made again. A note the reader opened is never folded. */
+     note above. Every note starts folded to its first lines (a note the reader opened,
+     whole); then, shortest first, each is shown whole where that pushes no note more
+     than DRIFT below its line, and none past the article's end. */
   function stack() {
     article.style.paddingBottom = "";
     var top0 = article.getBoundingClientRect().top;
     var wanted = pairs.map(function (p) { return p.call.getBoundingClientRect().top - top0; });
-    var end = article.clientHeight;
-    var accepted = {};  // notes whose drift nothing above them can shorten
-    pairs.forEach(function (p) { fold(p, false); });
-    for (var round = 0; round <= 2 * pairs.length; round++) {
-      var below = 0, start = 0, bad = -1;
+    var whole = pairs.map(function (p) { fold(p, false); return p.note.offsetHeight; });
+    var folded = pairs.map(function (p) { fold(p, true); return p.note.offsetHeight; });
+    var shown = pairs.map(function (p) { return p.opened; });
+
+    function tops() {  // each note's top, and the bottom of the last
+      var below = 0, out = [];
       for (var i = 0; i < pairs.length; i++) {
-        var top = Math.max(wanted[i], below);
-        if (top === wanted[i]) { start = i; }
-        pairs[i].note.style.top = top + "px";
-        below = top + pairs[i].note.offsetHeight + SPACE;
-        if (top - wanted[i] > DRIFT && !accepted[i]) { bad = i; break; }
+        out.push(Math.max(wanted[i], below));
+        below = out[i] + (shown[i] ? whole[i] : folded[i]) + SPACE;
       }
-      var past = bad < 0 && below - SPACE > end;
-      if (bad < 0 && !past) { return; }
-      var tallest = null;
-      for (var j = start; j < (past ? pairs.length : bad); j++) {
-        var p = pairs[j];
-        if (!p.opened && !p.note.classList.contains("folded") &&
-            (!tallest || p.note.offsetHeight > tallest.note.offsetHeight)) { tallest = p; }
-      }
-      if (tallest) { fold(tallest, true); continue; }
-      if (!past) { accepted[bad] = true; continue; }
-      article.style.paddingBottom = (below - SPACE - end) + "px";  // notes the reader opened
-      return;
+      out.end = below - SPACE;
+      return out;
     }
+    // What cannot be helped (notes the reader opened) sets the limits where it exceeds them.
+    var least = tops(), end = Math.max(article.clientHeight, least.end);
+    var drift = least.map(function (top, i) { return Math.max(DRIFT, top - wanted[i]); });
+    function fits() {
+      var t = tops();
+      return t.end <= end && t.every(function (top, i) { return top - wanted[i] <= drift[i]; });
+    }
+    pairs.map(function (p, i) { return i; })
+      .sort(function (a, b) { return whole[a] - whole[b] || a - b; })
+      .forEach(function (i) {
+        if (shown[i]) { return; }
+        shown[i] = true;
+        shown[i] = fits();
+      });
+    var placed = tops();
+    pairs.forEach(function (p, i) { fold(p, !shown[i]); p.note.style.top = placed[i] + "px"; });
+    if (placed.end > article.clientHeight) { article.style.paddingBottom = (placed.end - article.clientHeight) + "px"; }
   }
 
   function unstack() {
