@@ -8,7 +8,7 @@
    script only follows aria-details and href. */
 (function () {
   "use strict";
-  var DRIFT = 160;  // px: a note pushed further below its call's line folds the note above
+  var DRIFT = 160;  // px: no note is shown whole where that pushes one further below its line
   var SPACE = 8;    // px between two stacked notes
   var root = document.documentElement;
   var article = document.querySelector("main.article");
@@ -17,11 +17,12 @@
 
   var calls = Array.prototype.slice.call(article.querySelectorAll("a.call[aria-details]"));
   var pairs = calls.map(function (call) {
-    var note = document.getElementById(call.getAttribute("aria-details"));
-    var home = document.createComment("note");  // where the note goes back to when closed
-    note.parentNode.insertBefore(home, note);
-    return {call: call, note: note, home: home, opened: false};
+    return {call: call, note: document.getElementById(call.getAttribute("aria-details")), opened: false};
   }).filter(function (p) { return p.note; });
+  pairs.forEach(function (p) {
+    p.home = document.createComment("note");  // where the note goes back to when closed
+    p.note.parentNode.insertBefore(p.home, p.note);
+  });
 
   function layout() {
     return getComputedStyle(root).getPropertyValue("--web-layout").trim();
