@@ -7,6 +7,7 @@ all go through these functions, so an id format cannot drift between them.
 from __future__ import annotations
 
 TITLE_BLOCK = "title-block"
+ARTICLE = "article"  # the web edition's <main>, where its skip link leads
 BACK_MATTER = "about"  # the section after the article (bio and credits)
 LONG_NOTES = "long-notes"  # notes too long for any page, set after the article
 

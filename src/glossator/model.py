@@ -339,6 +339,7 @@ class Options:
     duplex: bool = True
     paragraph_numbers: bool = True
     line_numbers: bool = False
+    single_file: bool = False  # the HTML with its fonts inside (webfonts.py), no fonts/ beside it
 
 
 def slugify(text: str) -> str:

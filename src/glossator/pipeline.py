@@ -105,6 +105,7 @@ def build(root: Path, out: Path | str | None = None, options: Options = Options(
     from .commands import tune_collector
     from .fetch import refuse_links_out
     from .render import Renderer, html_assets
+    from .webfonts import fonts_inside
 
     if own_process:
         tune_collector()
@@ -114,11 +115,13 @@ def build(root: Path, out: Path | str | None = None, options: Options = Options(
     # The page's geometry: the paper's, as the edition's stylesheets set it (surface.py).
     geometry = surface.geometry(replace(PAPERS[options.paper], duplex=options.duplex), surface.read(renderer.sheets))
     refuse_links_out(root)  # on every build: a kept renderer checked the links only when it was made
-    with source_date(edition.meta.date):
+    with source_date(edition.meta.date):  # fontTools dates the subsets it writes, for the PDF and --single-file
         rendered = renderer.render(edition, geometry, options)
+        page = fonts_inside(rendered.html, html_assets()) if options.single_file else rendered.html
     slug = edition.meta.slug
-    main = {f"{slug}.pdf": rendered.pdf, f"{slug}.html": rendered.html.encode("utf-8")}
-    files = write_outputs(folder, {**html_assets(), **main})  # one replacement: all or nothing
+    main = {f"{slug}.pdf": rendered.pdf, f"{slug}.html": page.encode("utf-8")}
+    assets = {} if options.single_file else html_assets()
+    files = write_outputs(folder, {**assets, **main})  # one replacement: all or nothing
     return Built(tuple(path for path in files if path.name in main), rendered.pages, time.perf_counter() - start,
                  rendered.layouts, rendered.reused, checked.warnings + tuple(rendered.warnings))
 

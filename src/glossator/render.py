@@ -99,7 +99,7 @@ class Renderer:
             for n in edition.notes if n.number in plan.long)
         pdf = self.write_pdf(document)
         page_html = self.html(edition, geometry, options, part="all", inline_css=self.inline_css(),
-                              refs=final_args["refs"])
+                              inline_js=inline_script(), refs=final_args["refs"])
         return Rendered(pdf, page_html, len(document.pages), layouts, reused, warnings)
 
     def lay_out_body(self, edition: Edition, geometry: Geometry, options: Options):
@@ -192,7 +192,7 @@ class Renderer:
         return pdf
 
     def html(self, edition, geometry, options, part="all", plan=None, placement_css="", refs=None, inline_css="",
-             sheet=(), first_page=1):
+             inline_js="", sheet=(), first_page=1):
         plan = plan or Plan()
         term_pages, event_pages = refs or ({}, {})
         with_body = part in ("body", "text")  # the print plan's parts ("all" is the web edition)
@@ -205,7 +205,7 @@ class Renderer:
                 split_blocks=plan.split_blocks(edition) if with_body else set(),
                 line_numbers=plan.numbered_lines(), kept_words=plan.kept_words(edition) if with_body else set(),
                 foot=plan.foot, foot_first=plan.foot_first, long=plan.long,
-                placement_css=placement_css, inline_css=inline_css, term_pages=term_pages,
+                placement_css=placement_css, inline_css=inline_css, inline_js=inline_js, term_pages=term_pages,
                 event_pages=event_pages, generator=f"Glossator {__version__}", sheet=sheet, first_page=first_page,
                 timeline=timeline_for(edition, geometry) if part in ("all", "appendices") else None,
             )
@@ -235,6 +235,12 @@ class Renderer:
         css = "\n".join(inlined(sheet, self.fetcher.readable, refuse) for sheet in self.sheets)
         self.fetcher.check()
         return Markup(css.replace("</", "<\\/"))
+
+
+@functools.cache  # the package's own file: read once per process
+def inline_script() -> Markup:
+    """The web edition's script (theme/notes.js), for its <script>: no "</" may end it early."""
+    return Markup((THEME / "notes.js").read_text(encoding="utf-8").replace("</", "<\\/"))
 
 
 @functools.cache  # the package's own files: read once per process, not on every rebuild

@@ -18,11 +18,14 @@ def add_build_options(p) -> None:
     p.add_argument("--simplex", action="store_true", help="one-sided printing: every note in the right margin")
     p.add_argument("--no-paragraph-numbers", action="store_true", help="leave out the ¶ numbers in the margin")
     p.add_argument("--line-numbers", action="store_true", help="number every fifth line of the article")
+    p.add_argument("--single-file", action="store_true",
+                   help="one self-contained HTML, its fonts inside (subset, WOFF2), instead of fonts/ beside it")
 
 
 def options_from(args) -> Options:
     return Options(paper=args.paper, duplex=not args.simplex,
-                   paragraph_numbers=not args.no_paragraph_numbers, line_numbers=args.line_numbers)
+                   paragraph_numbers=not args.no_paragraph_numbers, line_numbers=args.line_numbers,
+                   single_file=args.single_file)
 
 
 def run(args) -> int:
