@@ -132,3 +132,14 @@ def test_the_html_edition_finds_every_file_its_stylesheet_links_to(bundled):
     for link in links:
         assert (bundled.parent / link).read_bytes() == (REPO / "src" / "glossator" / "theme" / link).read_bytes()
     assert "SIL OPEN FONT LICENSE" in (bundled.parent / "fonts" / "OFL.txt").read_text(encoding="utf-8").upper()
+
+
+def test_a_build_whose_fonts_are_subset_by_fonttools_says_how_to_be_faster(monkeypatch):
+    from glossator import pipeline
+    from glossator.placement import measure
+
+    monkeypatch.setattr(measure, "subsets_with_harfbuzz", lambda: False)
+    (warning,) = pipeline.subsetter_warning()
+    assert warning.code == "R106" and "libharfbuzz-subset0" in warning.hint
+    monkeypatch.setattr(measure, "subsets_with_harfbuzz", lambda: True)
+    assert pipeline.subsetter_warning() == ()

@@ -163,6 +163,9 @@ CODES: dict[str, Code] = {
                  "A template may run {seconds:g} s, make strings and lists of {value:,} items and output "
                  "{size:,} characters at most: look for loops nested over large ranges, or a string or list "
                  "repeated or grown many times, near this line."),
+    "R106": Code(WARNING, "fonts were subset with fontTools, about 1 s slower a build: HarfBuzz's subsetter "
+                 "(libharfbuzz-subset) is not installed",
+                 "Install it (Debian / Ubuntu: sudo apt install libharfbuzz-subset0; macOS: brew install harfbuzz)."),
     "O101": Code(ERROR, "cannot write {what}: {reason}",
                  "Check the output folder exists and is writable, or pass --out DIR."),
     "O102": Code(ERROR, "output/ is a link to {target}, outside the edition folder",

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .compose import compose
-from .errors import ERROR, Finding, InputError
+from .errors import ERROR, Finding, InputError, finding
 from .fonts import font_findings
 from . import surface
 from .load import load
@@ -123,7 +123,14 @@ def build(root: Path, out: Path | str | None = None, options: Options = Options(
     assets = {} if options.single_file else html_assets()
     files = write_outputs(folder, {**assets, **main})  # one replacement: all or nothing
     return Built(tuple(path for path in files if path.name in main), rendered.pages, time.perf_counter() - start,
-                 rendered.layouts, rendered.reused, checked.warnings + tuple(rendered.warnings))
+                 rendered.layouts, rendered.reused, checked.warnings + tuple(rendered.warnings) + subsetter_warning())
+
+
+def subsetter_warning() -> tuple[Finding, ...]:
+    """R106 where WeasyPrint falls back to fontTools to subset fonts (`watch` shows it once)."""
+    from .placement.measure import subsets_with_harfbuzz
+
+    return () if subsets_with_harfbuzz() else (finding("R106", None),)
 
 
 class source_date:
