@@ -41,3 +41,18 @@ def test_the_font_subsetter_can_be_hooked():
 
     assert callable(getattr(Font, "subset", None)), "weasyprint.pdf.fonts.Font.subset is gone"
     assert isinstance(measure.subsets_with_harfbuzz(), bool)
+
+
+def test_a_line_set_short_is_reported_at_its_paragraphs_line_in_the_article(edition):
+    from glossator.model import LETTER, PX_PER_PT
+    from glossator.pipeline import check
+    from glossator.placement.model import Line, Measured
+    from glossator.render import short_line_warnings
+
+    composed = check(edition()).edition
+    block = composed.blocks[1]
+    full = LETTER.text * PX_PER_PT
+    lines = [Line(0, 100, 114, 0, True, 0, full / 3), Line(0, 114, 128, 20, True, 0, full)]
+    (warning,) = short_line_warnings(composed, Measured({}, {}, 1, {block.id: lines}), LETTER)
+    assert (warning.code, warning.path, warning.line) == ("L103", "source/article.md", block.where.line)
+    assert warning.line > 1

@@ -13,6 +13,7 @@ from itertools import pairwise
 from markdown_it import MarkdownIt
 from markupsafe import escape
 
+from . import ids
 from .anchor import Anchorer, find_terms
 from .errors import Finding, finding
 from .model import (Annotations, Article, Block, ComposedBlock, ComposedEvent, ComposedNote,
@@ -109,12 +110,12 @@ def compose_blocks(article, numbers, note_spans, term_spans) -> tuple[ComposedBl
     out = []
     for index, block in enumerate(article.blocks):
         pieces = block_pieces(block, calls.get(index, {}), firsts.get(index, []))
-        out.append(ComposedBlock(block.kind, block.number, pieces, block_id(block, index)))
+        out.append(ComposedBlock(block.kind, block.number, pieces, block_id(block, index), block.where))
     return tuple(out)
 
 
 def block_id(block: Block, index: int) -> str:
-    return f"p{block.number}" if block.number else f"{block.kind}-{index + 1}"
+    return ids.block(block.number, block.kind, index)
 
 
 def block_pieces(block: Block, calls: dict, terms: list) -> tuple[Piece, ...]:

@@ -231,6 +231,7 @@ class ComposedBlock:
     number: int | None
     pieces: tuple[Piece, ...]
     id: str
+    where: Where | None = None  # its first line in source/article.md, for messages
 
 
 @dataclass(frozen=True)

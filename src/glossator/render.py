@@ -264,7 +264,7 @@ def short_line_warnings(edition: Edition, measured: Measured, geometry: Geometry
     for block in edition.blocks:
         for line in short_lines(measured.lines.get(block.id, []), geometry.text * PX_PER_PT):
             text = "".join(p.text for p in block.pieces if p.kind == "text")
-            found.append(finding("L103", Where("source/article.md"), paragraph=block.number, page=line.page + 1,
+            found.append(finding("L103", block.where or Where("source/article.md"), paragraph=block.number, page=line.page + 1,
                                  start=" ".join(text[line.start:].split()[:3])))
     return tuple(found)
 
