@@ -340,3 +340,16 @@ def test_composed_notes_keep_their_place_in_notes_yaml(tmp_path):
     edition = check(make_edition(tmp_path / "ed", notes=notes)).edition
     assert [(n.id, n.where) for n in edition.notes] == [("sofa", Where("annotations/notes.yaml", 1, 3)),
                                                         ("quds", Where("annotations/notes.yaml", 5, 3))]
+
+
+def test_check_never_loads_weasyprint():
+    """`check` is the editor's quick loop: it reads and anchors, and lays nothing out."""
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    code = ("import sys\nfrom glossator.cli import main\nmain(['check', sys.argv[1]])\n"
+            "print('weasyprint' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code, str(REPO)], capture_output=True, text=True, timeout=120)
+    assert result.stdout.strip().splitlines()[-1] == "False", result.stdout + result.stderr
