@@ -151,7 +151,7 @@ def test_headline_byline_and_dateline_fill_the_front_matter_and_headings_are_kep
     assert [kind for kind, _ in imported.blocks] == ["paragraph", "heading", "paragraph"]
     assert blocks_of(imported.markdown())[1] == ("heading", "The Winter Plan")
     report = decisions(imported)
-    assert "1: title: “Roads Before Snow”, from the first line" in report
+    assert "1: title: “Roads Before Snow”, from the headline" in report
     assert "5: date: “2020-01-03”, from the date line “January 3, 2020”" in report
     assert "9: heading: “The Winter Plan”" in report
 
@@ -161,4 +161,4 @@ def test_given_fields_win_over_what_the_text_says():
     imported = import_text(raw, {"title": "Roads before snow", "author": "A. Lovelace", "date": "2020-01"})
     assert imported.meta == {"title": "Roads before snow", "author": "A. Lovelace", "date": "2020-01"}
     assert imported.blocks == (("paragraph", PROSE),)
-    assert "removed the first line: it repeats the title" in decisions(imported)
+    assert "1: removed the headline: it repeats the title" in decisions(imported)
