@@ -50,7 +50,6 @@ BOILERPLATE = [
         (r"\bunlock\b.*\baccess\b", "a subscription offer"),
         (r"\b(sign|log) ?(in|up)\b", "a sign-in prompt"),
         (r"\bnewsletters?\b", "a newsletter prompt"),
-        (r"\b(enter|type) your e-?mail\b|^(your )?e-?mail( address)?:?$", "a newsletter prompt"),
         (r"\bcookies?\b", "a cookie notice"),
         (r"^advertisement$", "an advertisement marker"),
         (r"^(share|save|print|email|tweet|listen|menu|search|close|skip to (main )?content|back to top)"
@@ -60,7 +59,9 @@ BOILERPLATE = [
         (r"^(photo|photograph|image|illustration|picture|credit|caption|source)s?( credit)?\s*[:|]"
          r"|\((photo|image|credit|courtesy|source|illustration)\b[^)]*\)\.?$"
          r"|\b(photo|photograph|image|illustration) (by|courtesy of|credit)\b"
-         r"|\b(getty images|ap photo|shutterstock|wikimedia commons)\b|^courtesy of\b", "a photo caption or credit"),
+         r"|\b(getty images|ap photo|shutterstock|wikimedia commons)\b|\bcourtesy of\b", "a photo caption or credit"),
+        (r"\b(enter|type) your e-?mail\b|^(your )?e-?mail( address)?:?$", "a newsletter prompt"),
+        (r"^(citation|cite this( item| page| article)?|how to cite)\b", "a citation of the page"),
         (r"^(read|see) more\b", "a link to other pages"),
         (r"^more (by|from|on|in) ", "a link to other pages"),
         (LIST_HEADING, "a link list heading"),
@@ -131,7 +132,7 @@ def import_text(raw: str, given: dict) -> Imported:
     blocks = mark_headings(*mark_pullquotes(body, decisions), decisions)
     if bio is not None:
         meta["bio"] = bio
-    meta = {k: meta[k] for k in ("title", "author", "publication", "date", "url", "lang", "bio") if k in meta}
+    meta = {k: meta[k] for k in ("title", "subtitle", "author", "publication", "date", "url", "lang", "bio") if k in meta}
     missing = tuple(f for f in ("title", "author") if f not in meta)
     for name in ("publication", "date", "url"):
         if name not in meta:
@@ -183,14 +184,18 @@ def hard_wrapped(lines: list[str]) -> bool:
     body = lines[:-1]
     moderate = all(40 <= len(line) <= 100 for line in body)
     open_ended = sum(not SENTENCE_END.search(line) for line in body)
-    return moderate and open_ended * 2 >= len(body)
+    # Wrapped prose goes on mid-sentence: most lines after the first start in lower case.
+    # A page's header (a headline, a byline, "12 Comments") is lines that start anew.
+    going_on = sum(line.lstrip()[:1].islower() for line in lines[1:])
+    return moderate and open_ended * 2 >= len(body) and going_on * 2 >= len(lines) - 1
 
 
 # --- where the article is ----------------------------------------------------------------
 
 def prose(unit: Unit) -> bool:
-    """A paragraph of running text: long enough, and not furniture or a bio."""
-    return unit.words >= PROSE_WORDS and not boilerplate(unit) and not is_bio(unit, None)
+    """A paragraph of running text: long enough, ending a sentence, not furniture, a byline or a bio."""
+    return (unit.words >= PROSE_WORDS and bool(re.search(r"[.!?…:;][”\"’')\]]*$", unit.text))
+            and not boilerplate(unit) and not is_bio(unit, None) and not parse_byline(unit.text)[0])
 
 
 def article_span(units: list[Unit]) -> tuple[int, int]:
@@ -267,23 +272,48 @@ def read_header(header: list[Unit], meta: dict, decisions: list) -> None:
         i = (published or dates)[-1]
         take_field(header[i], meta, decisions, "date", parse_dateline(header[i].text), "the date line")
         used[i] = "date"
+    for i, unit in enumerate(header):
+        m = SOURCE_LINE.match(unit.text)
+        if m and i not in used:
+            take_field(unit, meta, decisions, "publication", m["name"], "the line")
+            used[i] = "publication"
+            break
     title = headline(header, used)
     if title is not None:
-        unit = header[title]
+        subtitle = None
+        if title > 0 and title - 1 not in used and title_like(header[title - 1]) \
+                and header[title - 1].words >= 4 and title - 1 not in menu_runs(header):
+            title, subtitle = title - 1, title  # a headline over a second title-like line
+        elif title + 1 < len(header) and title + 1 not in used and deck(header[title + 1]):
+            subtitle = title + 1  # a standfirst: one sentence under the headline
+        take_title(header[title], meta, decisions)
         used[title] = "title"
-        if "title" not in meta:
-            meta["title"] = unit.text
-            decisions.append(Decision(unit.line, f"title: “{unit.text}”, from the headline; check it"))
-        elif meta["title"].casefold() == unit.text.casefold():
-            decisions.append(Decision(unit.line, "removed the headline: it repeats the title"))
-        else:
-            decisions.append(Decision(unit.line, f"removed the headline “{unit.text}”: the title was given"))
+        if subtitle is not None:
+            take_field(header[subtitle], meta, decisions, "subtitle", header[subtitle].text, "the line under the headline")
+            used[subtitle] = "subtitle"
     menus = menu_runs(header)
     for i, unit in enumerate(header):
         if i in used:
             continue
         why = boilerplate(unit) or ("a menu" if i in menus or menu_line(unit.text) else "the page's header")
         decisions.append(Decision(unit.line, f"removed {why}, above the article: “{shorten(unit.text)}”"))
+
+
+def take_title(unit: Unit, meta: dict, decisions: list) -> None:
+    if "title" not in meta:
+        meta["title"] = unit.text
+        decisions.append(Decision(unit.line, f"title: “{unit.text}”, from the headline; check it"))
+    elif meta["title"].casefold() == unit.text.casefold():
+        decisions.append(Decision(unit.line, "removed the headline: it repeats the title"))
+    else:
+        decisions.append(Decision(unit.line, f"removed the headline “{unit.text}”: the title was given"))
+
+
+def deck(unit: Unit) -> bool:
+    """A standfirst: one sentence of a few words under a headline."""
+    return (6 <= unit.words <= 40 and bool(SENTENCE_END.search(unit.text)) and not boilerplate(unit)
+            and not menu_line(unit.text) and not parse_dateline(unit.text) and not parse_byline(unit.text)[0]
+            and len(re.findall(r"[.!?…](?:\s|$)", unit.text)) <= 1)
 
 
 def take_field(unit: Unit, meta: dict, decisions: list, field: str, value: str, what: str) -> None:
@@ -308,15 +338,22 @@ def headline(header: list[Unit], used: dict[int, str]) -> int | None:
 
 
 def title_like(unit: Unit) -> bool:
-    return (not unit.bullet and 2 <= unit.words <= 20 and unit.text[:1].isupper()
+    return (not unit.bullet and 2 <= unit.words <= 20 and unit.text.lstrip("‘“'\"")[:1].isupper()
             and not re.search(r"[.,:;]$", unit.text) and not boilerplate(unit)
             and not menu_line(unit.text) and not parse_dateline(unit.text))
 
 
-# "By Jane Doe", "BY JANE DOE", "Posted by Jane Doe | March 4, 2021", "By Jane Doe and John Roe, Staff".
+# "By Jane Doe", "BY JANE DOE", "Posted by Jane Doe | March 4, 2021", "Author: James Madison",
+# "By Jane Doe and John Roe, Staff Writers". Only the label ignores case: a name is capitalised.
 NAME = r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){1,3}"
-BYLINE = re.compile(rf"^(?:(?:posted|written|words|story|text)\s+)?by:?\s+(?P<name>{NAME}(?:\s+and\s+{NAME})?)"
-                    rf"(?P<rest>\s*(?:[,|·•—–]|\s-\s|\bon\b).*)?$", re.IGNORECASE)
+BYLINE = re.compile(rf"^(?i:(?:(?:posted|written|words|story|text)\s+)?by:?|author:|creator:)\s+"
+                    rf"(?P<name>{NAME}(?:\s+(?i:and)\s+{NAME})?)"
+                    rf"(?P<rest>\s*(?:[,|·•—–]|\s-\s|\b(?i:on)\b).*)?$")
+
+
+# "From the Daily Advertiser.", "Originally published in Harper's Weekly": the publication.
+SOURCE_LINE = re.compile(r"^(?i:from|(?:originally |first )?published in)\s+(?:(?i:the)\s+)?"
+                         r"(?P<name>[A-Z][\w'’&.-]*(?:\s+[A-Z][\w'’&.-]*){0,5})\.?$")
 
 
 def parse_byline(text: str) -> tuple[str | None, str | None]:
@@ -345,8 +382,8 @@ DATE = (r"(?:(?P<month>[A-Za-z]+)\.? (?P<day>\d{1,2}),? (?P<year>\d{4})"
         r"|(?P<iso>\d{4}-\d{2}-\d{2}))")
 # A line that is a date, maybe with a label before it and a time or reading time after it:
 # "January 3, 2020", "Published: Nov. 19, 2023 at 4:05 p.m. EST", "3 Jan 2020 · 6 min read".
-DATELINE = re.compile(rf"^(?:(?:published|posted|updated|modified|last updated|date|first published)"
-                      rf"(?: on)?:?\s+)?(?:[A-Z][a-z]+day,?\s+)?{DATE}(?P<tail>\s*(?:[|·•,—–]|\bat\b|\d).*)?$",
+DATELINE = re.compile(rf"^(?:(?:published|posted|updated|modified|last updated|(?:document )?date|first published)"
+                      rf"(?: on)?:?\s+)?(?:[A-Z][a-z]+day,?\s+)?{DATE}\.?(?P<tail>\s*(?:[|·•,—–]|\bat\b|\d).*)?$",
                       re.IGNORECASE)
 
 
