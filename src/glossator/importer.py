@@ -21,6 +21,7 @@ line it concerns, for the editor to review. Nothing here prints or writes.
 from __future__ import annotations
 
 import difflib
+import html
 import json
 import re
 import textwrap
@@ -122,7 +123,10 @@ class Imported:
 def import_text(raw: str, given: dict) -> Imported:
     """Turn raw copied text into an article. `given`: front matter fields from the command line."""
     decisions: list[Decision] = []
-    units = split_units(normalise(raw), decisions)
+    return import_units(split_units(normalise(raw), decisions), given, decisions)
+
+
+def import_units(units: list[Unit], given: dict, decisions: list[Decision]) -> Imported:
     meta = {k: v for k, v in given.items() if v}
     start, end = article_span(units)
     read_header(units[:start], meta, decisions)
@@ -139,6 +143,68 @@ def import_text(raw: str, given: dict) -> Imported:
             decisions.append(Decision(0, f"no {name} given: add '{name}:' to the front matter "
                                          f"(or pass --{name}) if the article has one"))
     return Imported(meta, tuple(blocks), tuple(decisions), missing)
+
+
+# --- a saved web page -------------------------------------------------------------------
+
+HTML_FIELDS = ("title", "author", "date")
+
+
+def looks_like_html(name: str, data: bytes) -> bool:
+    """A saved web page, by its suffix or by how it starts."""
+    start = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return name.lower().endswith((".html", ".htm", ".xhtml")) or start.startswith((b"<!doctype html", b"<html"))
+
+
+def import_html(data: bytes, given: dict) -> Imported:
+    """A saved web page -> an article. trafilatura finds the article's text and the page's
+    title, author and date; it is handed the page's bytes and never a URL, so nothing is
+    fetched. The text then goes through import_text like a paste, and every decision names
+    the line of the page it concerns."""
+    from trafilatura import bare_extraction
+
+    try:
+        doc = bare_extraction(data, url=None, with_metadata=True, include_comments=False, include_tables=False,
+                              include_images=False, include_links=False, include_formatting=False)
+    except Exception as exc:  # lxml and trafilatura raise many kinds on broken pages: a bad input, not a bug
+        raise ValueError(f"could not read the page's text ({type(exc).__name__}: {exc})") from exc
+    page = data.decode("utf-8", errors="replace")
+    paragraphs = [line.strip() for line in (getattr(doc, "text", None) or "").split("\n") if line.strip()]
+    fields = dict(given)
+    found = []
+    for name in HTML_FIELDS:
+        value = page_field(doc, name)
+        if value and name not in given:
+            fields[name] = value
+            line = next((n for n, text in enumerate(page.split("\n"), 1) if value in html.unescape(text)), 0)
+            found.append(Decision(line, f"{name}: “{value}”, from the page's metadata; check it"))
+    return import_units(placed(page, paragraphs), fields, found)
+
+
+def placed(page: str, paragraphs: list[str]) -> list[Unit]:
+    """The paragraphs as units, each with the line of the page where it starts, so that
+    every line number the report gives is the page's."""
+    page_lines = [" ".join(html.unescape(re.sub(r"<[^>]*>", " ", line)).split()) for line in page.split("\n")]
+    body = next((i for i, line in enumerate(page.split("\n")) if re.search(r"<body\b", line, re.IGNORECASE)), 0)
+    units: list[Unit] = []
+    for text in paragraphs:
+        after = max(body, units[-1].line - 1 if units else 0)
+        probe = " ".join(text.split()[:6])
+        line = next((i + 1 for i in range(after, len(page_lines)) if probe in page_lines[i]), after + 1)
+        units.append(Unit(line, " ".join(normalise(text).split())))
+    return units
+
+
+def page_field(doc, name: str) -> str | None:
+    from .model import PartialDate
+
+    value = (getattr(doc, name, None) or "").strip()
+    if name == "date" and value:
+        try:
+            return PartialDate.parse(value[:10]).iso()
+        except ValueError:
+            return None
+    return value or None
 
 
 # --- units -------------------------------------------------------------------------
@@ -275,7 +341,7 @@ def read_header(header: list[Unit], meta: dict, decisions: list) -> None:
     for i, unit in enumerate(header):
         m = SOURCE_LINE.match(unit.text)
         if m and i not in used:
-            take_field(unit, meta, decisions, "publication", m["name"], "the line")
+            take_field(unit, meta, decisions, "publication", m["name"].rstrip("."), "the line")
             used[i] = "publication"
             break
     title = headline(header, used)
