@@ -1,0 +1,98 @@
+"""What a paste from a web page may leave in an article, found by `glossator check`.
+
+`glossator new --from` removes a page's furniture and says so; an article pasted by hand,
+or edited since, may still hold some. Each finding names the line:
+
+- S130 a paragraph repeated (a pull quote pasted as a second copy of its paragraph);
+- S131 menu-like lines: short lines in a row without punctuation, or a breadcrumb;
+- S132 a leftover phrase of the page around the article (the importer's own patterns);
+- S133 (info) straight quotes and '--', which print as curly quotes and dashes.
+
+Pure Python, no WeasyPrint.
+"""
+from __future__ import annotations
+
+import re
+
+from .errors import Finding, finding
+from .importer import (COPY_SHARE, MENU_RUN, boilerplate_reason, menu_line, shared_share, shorten,
+                       words)
+from .model import Article
+
+_SHORT_LINE = 4  # words: a menu item; a heading or a closing sentence has punctuation or more words
+
+
+def article_findings(article: Article | None) -> list[Finding]:
+    if article is None:
+        return []
+    return duplicates(article) + menus(article) + leftovers(article) + typography(article)
+
+
+def duplicates(article: Article) -> list[Finding]:
+    """S130: a paragraph whose words (COPY_SHARE of them, in runs) are an earlier paragraph's."""
+    seen: list[tuple[object, list[str], set[str]]] = []
+    found = []
+    for block in article.blocks:
+        if block.kind != "paragraph":
+            continue
+        tokens = words(block.text)
+        vocabulary = set(tokens)
+        for first, first_tokens, first_vocabulary in seen:
+            if len(tokens) < 6 or len(vocabulary & first_vocabulary) < COPY_SHARE * len(vocabulary):
+                continue  # too short to judge, or too different to be worth comparing in order
+            if len(first_tokens) >= len(tokens) and shared_share(tokens, first_tokens) >= COPY_SHARE:
+                found.append(finding("S130", block.where, number=block.number, first=first.number,
+                                     line=first.where.line, start=shorten(block.text, 50)))
+                break
+        seen.append((block, tokens, vocabulary))
+    return found
+
+
+def menus(article: Article) -> list[Finding]:
+    """S131: MENU_RUN or more short lines in a row without punctuation, or a breadcrumb line."""
+    found = []
+    run: list = []
+    for block in (*article.blocks, None):
+        if block is not None and block.kind in ("paragraph", "heading") and _short(block.text):
+            run.append(block)
+            continue
+        if len(run) >= MENU_RUN:
+            found.append(finding("S131", run[0].where, what=f"{len(run)} short lines in a row without punctuation",
+                                 text=" · ".join(b.text for b in run[:5]) + (" …" if len(run) > 5 else "")))
+        run = []
+        if block is not None and menu_line(block.text):
+            found.append(finding("S131", block.where, what="a breadcrumb or menu line", text=shorten(block.text)))
+    return found
+
+
+def _short(text: str) -> bool:
+    return len(text.split()) <= _SHORT_LINE and not re.search(r"[.!?…,;:”\"’')\]]$", text)
+
+
+def leftovers(article: Article) -> list[Finding]:
+    """S132: a short block the importer would have removed as page furniture."""
+    found = []
+    for block in article.blocks:
+        why = boilerplate_reason(block.text)
+        if why:
+            found.append(finding("S132", block.where, text=shorten(block.text), why=why))
+    return found
+
+
+STRAIGHT = {"straight double quotes": '"', "straight apostrophes or single quotes": "'", "'--' dashes": "--"}
+
+
+def typography(article: Article) -> list[Finding]:
+    """S133 (information): what the build's typographer will change, once, at the first place."""
+    counts = {name: 0 for name in STRAIGHT}
+    first = None
+    for block in article.blocks:
+        for name, mark in STRAIGHT.items():
+            n = block.text.count(mark)
+            counts[name] += n
+            if n and first is None:
+                first = block
+    if first is None:
+        return []
+    what = ", ".join(f"{n} {name}" for name, n in counts.items() if n)
+    return [finding("S133", first.where, what=what, lang=article.meta.lang)]
