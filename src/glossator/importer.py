@@ -87,6 +87,7 @@ MORE_BY = re.compile(r"^more (?:by|from) (?P<name>.+?)\.?$", re.IGNORECASE)
 # more, in order) are in another, longer paragraph.
 PULLQUOTE_WORDS = (6, 60)
 PULLQUOTE_SHARE = 0.75
+COMMON = 20  # a three-word run in more texts than this is too common to tell copies apart
 COPY_SHARE = 0.9  # a longer unit this much like another is a second copy of it
 WORD = re.compile(r"\w+(?:[’'.-]\w+)*")
 
@@ -592,16 +593,40 @@ def shared_share(short: list[str], long: list[str]) -> float:
     return matched / len(short) if short else 0.0
 
 
+def alike(tokens: list[list[str]]) -> list[set[int]]:
+    """For each text (its words), the others that may share PULLQUOTE_SHARE of its words in
+    runs of three: those holding a fifth or more of its three-word runs (a share of 3/4 in
+    runs of 3 or more leaves at least 1/4 of its three-word runs whole). An index of the
+    runs keeps this linear on long pastes, where comparing every pair would take minutes;
+    runs found in more than COMMON texts ("one of the") tell nothing and are left out."""
+    runs = [set(zip(t, t[1:], t[2:])) for t in tokens]
+    index: dict[tuple, list[int]] = {}
+    for j, these in enumerate(runs):
+        for run in these:
+            index.setdefault(run, []).append(j)
+    out = []
+    for i, these in enumerate(runs):
+        hits: dict[int, int] = {}
+        for run in these:
+            holders = index[run]
+            if len(holders) <= COMMON:
+                for j in holders:
+                    hits[j] = hits.get(j, 0) + 1
+        out.append({j for j, n in hits.items() if j != i and n >= max(1, len(these) / 5)})
+    return out
+
+
 def mark_pullquotes(units: list[Unit], decisions: list) -> tuple[list[tuple[str, str]], list[Unit]]:
     """(blocks, their units): a unit repeating a sentence of another, or all of it, is a
     pull quote; a long one (a whole paragraph set twice) is removed as a copy."""
     tokens = [words(u.text) for u in units]
+    near = alike(tokens)
     sources: dict[int, int] = {}
     for i, unit in enumerate(units):
         if unit.bullet or len(tokens[i]) < PULLQUOTE_WORDS[0]:
             continue
-        best = max(((shared_share(tokens[i], tokens[j]), j) for j in range(len(units))
-                    if j != i and j not in sources and sources.get(j) != i
+        best = max(((shared_share(tokens[i], tokens[j]), j) for j in sorted(near[i])
+                    if j not in sources and sources.get(j) != i
                     and (len(tokens[j]) > len(tokens[i]) or tokens[j] == tokens[i])), default=(0.0, -1))
         if best[0] >= PULLQUOTE_SHARE and (could_be_pullquote(unit, tokens[i]) or best[0] >= COPY_SHARE):
             if len(tokens[best[1]]) == len(tokens[i]) and copy_of(units, best[1], i):
