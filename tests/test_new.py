@@ -214,5 +214,5 @@ def test_a_page_that_is_not_a_page_is_a_usage_error_and_nothing_is_written(tmp_p
     page.write_bytes(b"<html><body><nav>Home</nav></body></html>")
     result = run_cli("new", tmp_path / "ed", "--from", page)
     assert result.returncode == 2, result.stderr
-    assert "no paragraphs found" in result.stderr and "Traceback" not in result.stderr
+    assert "page.html: no paragraphs found in the page" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "ed").exists()

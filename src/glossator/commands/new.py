@@ -54,9 +54,6 @@ def run(args) -> int:
     imported = None
     if args.source:
         imported = import_file(Path(args.source), given)
-        if not imported.blocks:
-            raise UsageError(f"{args.source}: no paragraphs found. Copy the article's text into it, "
-                             "paragraphs separated by line breaks.")
     files = scaffold(imported)
     created = write_new(root, files)
     for path in created:
@@ -75,10 +72,18 @@ def import_file(path: Path, given: dict):
     data = read_bytes(path)
     if looks_like_html(path.name, data):
         try:
-            return import_html(data, given)
+            imported = import_html(data, given)
         except ValueError as exc:
             raise UsageError(f"{path}: {exc}") from exc
-    return import_text(decode(path, data), given)
+        if not imported.blocks:
+            raise UsageError(f"{path}: no paragraphs found in the page. Save the article's own page, or "
+                             "copy its text into a text file and give that.")
+        return imported
+    imported = import_text(decode(path, data), given)
+    if not imported.blocks:
+        raise UsageError(f"{path}: no paragraphs found. Copy the article's text into it, "
+                         "paragraphs separated by line breaks.")
+    return imported
 
 
 def read_bytes(path: Path) -> bytes:
