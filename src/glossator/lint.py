@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from .errors import Finding, finding
-from .importer import (COPY_SHARE, MENU_RUN, boilerplate_reason, menu_line, shared_share, shorten,
+from .importer import (COPY_SHARE, MENU_RUN, alike, boilerplate_reason, menu_line, shared_share, shorten,
                        words)
 from .model import Article
 
@@ -29,22 +29,18 @@ def article_findings(article: Article | None) -> list[Finding]:
 
 
 def duplicates(article: Article) -> list[Finding]:
-    """S130: a paragraph whose words (COPY_SHARE of them, in runs) are an earlier paragraph's."""
-    seen: list[tuple[object, list[str], set[str]]] = []
+    """S130: a paragraph whose words (COPY_SHARE of them, in runs) are an earlier, no
+    shorter paragraph's."""
+    paragraphs = [b for b in article.blocks if b.kind == "paragraph"]
+    tokens = [words(b.text) for b in paragraphs]
     found = []
-    for block in article.blocks:
-        if block.kind != "paragraph":
-            continue
-        tokens = words(block.text)
-        vocabulary = set(tokens)
-        for first, first_tokens, first_vocabulary in seen:
-            if len(tokens) < 6 or len(vocabulary & first_vocabulary) < COPY_SHARE * len(vocabulary):
-                continue  # too short to judge, or too different to be worth comparing in order
-            if len(first_tokens) >= len(tokens) and shared_share(tokens, first_tokens) >= COPY_SHARE:
-                found.append(finding("S130", block.where, number=block.number, first=first.number,
-                                     line=first.where.line, start=shorten(block.text, 50)))
-                break
-        seen.append((block, tokens, vocabulary))
+    for i, near in enumerate(alike(tokens)):
+        first = next((j for j in sorted(near) if j < i and len(tokens[j]) >= len(tokens[i]) >= 6
+                      and shared_share(tokens[i], tokens[j]) >= COPY_SHARE), None)
+        if first is not None:
+            block, source = paragraphs[i], paragraphs[first]
+            found.append(finding("S130", block.where, number=block.number, first=source.number,
+                                 line=source.where.line, start=shorten(block.text, 50)))
     return found
 
 
