@@ -1,22 +1,28 @@
-"""Text copied from a web page -> source/article.md, with every decision reported.
+"""Text copied from a web page, or the page saved as HTML -> source/article.md, with every
+decision reported.
 
-A browser's "select all, copy" of an article gives one line per paragraph, then
-whatever the page put around it: a subscription offer, a list of its perks, the
-author's bio, links to more articles. This module keeps the article's
-paragraphs and decides, one unit of text at a time:
+A browser's "select all, copy" of a page gives one line per paragraph, heading, menu item
+and button: the site's name, menu and breadcrumb, a headline, a byline and a date line,
+share buttons, a photo caption, the article, a subscription offer, tags, a "Related"
+list, the author's bio, the footer. This module keeps the article and decides, one unit
+of text at a time:
 
-- boilerplate (subscribe, paywall, sign in, newsletter...) is removed;
-- once the article has ended (nothing but short bits and boilerplate follows),
-  everything after it is removed, except the author's bio;
+- the article is the longest run of prose paragraphs (article_span); what stands above it
+  is read for the headline (the title), a standfirst or second title line (the subtitle),
+  a byline (the author, maybe the date), a date line and a "From the ..." line (the
+  publication), and removed; what follows it is removed, except the author's bio;
+- inside it, page furniture (BOILERPLATE: offers, prompts, share and social links,
+  captions and credits), menus, breadcrumbs and lists of links or tags under their
+  heading are removed;
 - a bio ("EMMA SKY is Director of...") goes into the front matter's `bio:`;
-- a short paragraph that repeats a sentence of another paragraph, as the pull
-  quotes of magazine pages do, becomes a `::: pullquote` block;
-- near the top, a headline becomes the title, a "By ..." line the author and a
-  date line the date (unless given on the command line); further down, a short
-  line without a full stop before a paragraph becomes a heading.
+- a short paragraph that repeats a sentence of another, as the pull quotes of magazine
+  pages do, becomes a `::: pullquote` block; a whole paragraph set twice loses its copy;
+- a short line without a full stop before a paragraph becomes a heading.
 
-Nothing is guessed silently: every decision is a :class:`Decision` with the raw
-line it concerns, for the editor to review. Nothing here prints or writes.
+A saved page (import_html) is read with trafilatura, offline, then decided on the same way.
+Nothing is guessed silently: every decision is a :class:`Decision` with the raw line it
+concerns, for the editor to review. Nothing here prints or writes. lint.py reuses the
+patterns to warn about furniture left in an article.
 """
 from __future__ import annotations
 
