@@ -279,3 +279,34 @@ def test_a_whole_paragraph_repeated_without_quotation_marks_is_removed_as_the_la
     assert [kind for kind, _ in imported.blocks] == ["paragraph", "paragraph"]
     assert "5: removed a second copy of a paragraph: “The minister" in decisions(imported)
     assert "repeats ¶ 1 (line 1)" in decisions(imported)
+
+
+def test_furniture_inside_the_article_is_removed_not_made_a_heading():
+    other = PROSE.replace("hour", "evening")
+    raw = (f"{PROSE}\n\nHome › News › Politics\n\nEnter your email address\n\nRelated articles\n\n"
+           f"The budget in five charts\n\nWhat the minister did not say\n\n{other}\n\n"
+           f"The minister at the podium on Tuesday. (Photo: Jane Roe / Getty Images)\n\nShare\nFacebook\nX\n\n{PROSE.replace('hour', 'afternoon')}\n")
+    imported = import_text(raw, {"title": "T", "author": "A"})
+    assert [kind for kind, _ in imported.blocks] == ["paragraph", "paragraph", "paragraph"]
+    report = decisions(imported)
+    for expected in ("3: removed a menu or breadcrumb: “Home › News › Politics”",
+                     "5: removed a newsletter prompt: “Enter your email address”",
+                     "7: removed the heading of a list of links or tags (“Related articles”)",
+                     "9: removed an item of the list of links or tags above: “The budget in five charts”",
+                     "11: removed an item of the list of links or tags above",
+                     "15: removed a photo caption or credit", "17: removed a page button: “Share”",
+                     "18: removed a share or social link: “Facebook”", "19: removed a share or social link: “X”"):
+        assert expected in report, expected
+    assert "heading:" not in report
+
+
+def test_headline_byline_and_date_are_read_below_a_site_header_and_menu():
+    raw = ("The Valley Courier\nNews\nSport\nWeather\nOpinion\n\nRoads Before Snow\n\n"
+           "By ADA LOVELACE and JOHN ROE | Jan. 3, 2020\n\n" + PROSE + "\n")
+    imported = import_text(raw, {})
+    assert imported.meta == {"title": "Roads Before Snow", "author": "Ada Lovelace and John Roe",
+                             "date": "2020-01-03"}
+    assert imported.blocks == (("paragraph", PROSE),)
+    report = decisions(imported)
+    assert "1: removed a menu, above the article: “The Valley Courier”" in report
+    assert "2: removed a menu, above the article: “News”" in report

@@ -274,17 +274,21 @@ def prose(unit: Unit) -> bool:
 def article_span(units: list[Unit]) -> tuple[int, int]:
     """(start, end): the article is units[start:end], the longest run of prose.
 
-    Each prose unit weighs its words, anything else SHORT_WEIGHT against: the run of most
-    weight (Kadane's) holds the paragraphs and the headings, pull quotes and captions among
-    them, but not a site's introduction above a headline, byline and date line, nor a bio
+    Each prose unit weighs its words, furniture nothing, anything else SHORT_WEIGHT against:
+    the run of most weight (Kadane's) holds the paragraphs and the headings, pull quotes,
+    captions and link lists among them, but not a site's introduction above a headline, byline and date line, nor a bio
     below a subscription offer. A short closing sentence just after it, and a salutation
     ("To the People of the State of New York:") just before it, belong to it.
     """
+    # Furniture the article may hold (an offer, a caption, share buttons, a list of links)
+    # weighs nothing either way: it is removed wherever it stands. A menu weighs against.
+    menus = menu_runs(units)
+    weightless = {i for i in furniture(units) if i not in menus or boilerplate(units[i])}
     best, best_span, total, first = 0, (0, 0), 0, 0
     for i, unit in enumerate(units):
         if total <= 0:
             total, first = 0, i
-        total += unit.words if prose(unit) else -SHORT_WEIGHT
+        total += unit.words if prose(unit) else 0 if i in weightless else -SHORT_WEIGHT
         if total > best:
             best, best_span = total, (first, i + 1)
     start, end = best_span
@@ -401,11 +405,12 @@ def take_field(unit: Unit, meta: dict, decisions: list, field: str, value: str, 
 def headline(header: list[Unit], used: dict[int, str]) -> int | None:
     """Index of the headline: the title-like unit nearest above the byline or date line,
     else the last title-like unit of the header."""
-    menus = menu_runs(header)
+    anchors = [i for i in used if used[i] in ("author", "date")]
+    # A short headline right above the byline may look like the end of a menu; it is not.
+    menus = menu_runs(header) - {min(anchors) - 1 if anchors else -1}
     candidates = [i for i, unit in enumerate(header) if i not in used and i not in menus and title_like(unit)]
     if not candidates:
         return None
-    anchors = [i for i in used if used[i] in ("author", "date")]
     above = [i for i in candidates if anchors and i < min(anchors)]
     return above[-1] if above else candidates[-1]
 
@@ -435,8 +440,8 @@ def parse_byline(text: str) -> tuple[str | None, str | None]:
     if not m or len(text.split()) > 16:
         return None, None
     name = m["name"]
-    if name.isupper():
-        name = " ".join(w if w == "AND" else w.capitalize() for w in name.split()).replace(" AND ", " and ")
+    if name.replace(" and ", " ").isupper():  # "JANE DOE and JOHN ROE"
+        name = " ".join(w.capitalize() if w.isupper() else w for w in name.split())
     rest = (m["rest"] or "").strip(" ,|·•—–-")
     return name, parse_dateline(re.sub(r"^on\s+", "", rest)) if rest else None
 
@@ -534,11 +539,11 @@ def boilerplate_reason(text: str) -> str | None:
     return None
 
 
-def drop_furniture(units: list[Unit], decisions: list) -> list[Unit]:
-    """The article's units without the page's furniture among them: boilerplate, captions,
-    share buttons, menus, and lists of links or tags with their heading."""
+def furniture(units: list[Unit]) -> dict[int, str]:
+    """{index: why} for each unit of page furniture: boilerplate, a menu or breadcrumb, and
+    a list of links or tags with its heading (its items run until a sentence of prose)."""
     menus = menu_runs(units)
-    kept = []
+    found = {}
     in_list = False
     for i, unit in enumerate(units):
         heading = re.match(LIST_HEADING, unit.text, re.IGNORECASE)
@@ -548,10 +553,20 @@ def drop_furniture(units: list[Unit], decisions: list) -> list[Unit]:
             why = f"the heading of a list of links or tags (“{unit.text}”) and the items after it"
         elif in_list:
             why = "an item of the list of links or tags above"
-        elif i in menus or menu_line(unit.text):
+        elif not why and (i in menus or menu_line(unit.text)):
             why = "a menu or breadcrumb"
         if why:
-            decisions.append(Decision(unit.line, f"removed {why}: “{shorten(unit.text)}”"))
+            found[i] = why
+    return found
+
+
+def drop_furniture(units: list[Unit], decisions: list) -> list[Unit]:
+    """The article's units without the page's furniture among them."""
+    reasons = furniture(units)
+    kept = []
+    for i, unit in enumerate(units):
+        if i in reasons:
+            decisions.append(Decision(unit.line, f"removed {reasons[i]}: “{shorten(unit.text)}”"))
             continue
         if unit.bullet:
             decisions.append(Decision(unit.line, "list item kept as a paragraph (the article format "
