@@ -310,3 +310,12 @@ def test_headline_byline_and_date_are_read_below_a_site_header_and_menu():
     report = decisions(imported)
     assert "1: removed a menu, above the article: “The Valley Courier”" in report
     assert "2: removed a menu, above the article: “News”" in report
+
+
+def test_a_short_first_and_last_sentence_stay_with_the_article():
+    raw = (f"Roads Before Snow\n\nBy Ada Lovelace\n\nWASHINGTON — The Senate passed the roads bill.\n\n"
+           f"{PROSE}\n\nThe vote was close.\n\nAdvertisement\n")
+    imported = import_text(raw, {})
+    assert [text for _, text in imported.blocks] == ["WASHINGTON — The Senate passed the roads bill.", PROSE,
+                                                     "The vote was close."]
+    assert imported.meta == {"title": "Roads Before Snow", "author": "Ada Lovelace"}

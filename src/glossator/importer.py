@@ -278,7 +278,8 @@ def article_span(units: list[Unit]) -> tuple[int, int]:
     the run of most weight (Kadane's) holds the paragraphs and the headings, pull quotes,
     captions and link lists among them, but not a site's introduction above a headline, byline and date line, nor a bio
     below a subscription offer. A short closing sentence just after it, and a salutation
-    ("To the People of the State of New York:") just before it, belong to it.
+    ("To the People of the State of New York:") or a short first sentence just before it,
+    belong to it.
     """
     # Furniture the article may hold (an offer, a caption, share buttons, a list of links)
     # weighs nothing either way: it is removed wherever it stands. A menu weighs against.
@@ -294,9 +295,15 @@ def article_span(units: list[Unit]) -> tuple[int, int]:
     start, end = best_span
     while end < len(units) and closing_sentence(units[end]):
         end += 1
-    while start > 0 and salutation(units[start - 1]):
+    while start > 0 and (salutation(units[start - 1]) or opening_sentence(units[start - 1])):
         start -= 1
     return start, end
+
+
+def opening_sentence(unit: Unit) -> bool:
+    """A short first paragraph ("WASHINGTON — The Senate passed the bill."), not a date line."""
+    return (unit.words >= 5 and closing_sentence(unit) and not menu_line(unit.text)
+            and not parse_dateline(unit.text) and not parse_byline(unit.text)[0])
 
 
 def closing_sentence(unit: Unit) -> bool:
