@@ -276,8 +276,8 @@ def article_span(units: list[Unit]) -> tuple[int, int]:
 
     Each prose unit weighs its words, furniture nothing, anything else SHORT_WEIGHT against:
     the run of most weight (Kadane's) holds the paragraphs and the headings, pull quotes,
-    captions and link lists among them, but not a site's introduction above a headline, byline and date line, nor a bio
-    below a subscription offer. A short closing sentence just after it, and a salutation
+    captions and link lists among them, but not a site's introduction above a headline,
+    byline and date line, nor a bio below a subscription offer. A short closing sentence just after it, and a salutation
     ("To the People of the State of New York:") or a short first sentence just before it,
     belong to it.
     """
