@@ -70,3 +70,11 @@ def test_the_bundled_edition_has_nothing_to_report():
     from pathlib import Path
     root = Path(__file__).resolve().parents[1]
     assert article_findings(load(root).article) == []
+
+
+def test_a_sentence_that_mentions_cookies_or_signing_up_is_not_furniture(tmp_path):
+    body = (f"{PARA}\n\nThe soldiers' children baked cookies and sold them to sign up more volunteers.\n\n"
+            f"{OTHER}\n")
+    assert findings_for(tmp_path, body) == [("S133", 9, "the article has 1 straight apostrophes or single quotes "
+                                                        "(the first here): the build sets them as curly quotes "
+                                                        "and dashes for lang en-US")]
