@@ -184,8 +184,8 @@ CODES: dict[str, Code] = {
     "S132": Code(WARNING, "“{text}” looks like {why}, not the article's text",
                  "Delete it if it was copied from the page around the article (`glossator new --from` "
                  "removes such lines)."),
-    "S133": Code(INFO, "the article has {what} (the first here): the build sets them as curly quotes and "
-                 "dashes for lang {lang}",
+    "S133": Code(INFO, "straight quotes or '--' in the article ({what}; the first here): the build sets "
+                 "them as curly quotes and dashes for lang {lang}",
                  "Nothing to do, unless an apostrophe must not curl as an opening quote (’90s, ’tis): write ’ "
                  "there yourself. '--' prints as an en dash (–): write '---' where an em dash (—) is meant."),
     "F101": Code(WARNING, "{what}: no font of the edition has {count} of its characters, which print as "

@@ -77,20 +77,20 @@ def leftovers(article: Article) -> list[Finding]:
     return found
 
 
-STRAIGHT = {"straight double quotes": '"', "straight apostrophes or single quotes": "'", "'--' dashes": "--"}
+STRAIGHT = ('"', "'", "--")
 
 
 def typography(article: Article) -> list[Finding]:
     """S133 (information): what the build's typographer will change, once, at the first place."""
-    counts = {name: 0 for name in STRAIGHT}
+    counts = {mark: 0 for mark in STRAIGHT}
     first = None
     for block in article.blocks:
-        for name, mark in STRAIGHT.items():
+        for mark in STRAIGHT:
             n = block.text.count(mark)
-            counts[name] += n
+            counts[mark] += n
             if n and first is None:
                 first = block
     if first is None:
         return []
-    what = ", ".join(f"{n} {name}" for name, n in counts.items() if n)
+    what = ", ".join(f"{n} × {mark}" for mark, n in counts.items() if n)
     return [finding("S133", first.where, what=what, lang=article.meta.lang)]
