@@ -225,6 +225,9 @@ def test_a_whole_page_paste_gives_the_article_and_nothing_of_the_page(name):
     report = decisions(imported)
     for number, what in said.items():
         assert f"{number}: {what}" in report, (number, what)
+    # Some browsers copy a page without blank lines between its blocks: the same article.
+    dense = import_text("\n".join(line for line in lines if line.strip()), {})
+    assert (dense.blocks, dense.meta) == (imported.blocks, imported.meta)
 
 
 def test_a_saved_web_page_gives_the_article_and_its_metadata_from_the_page_alone(monkeypatch):
