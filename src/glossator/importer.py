@@ -154,7 +154,7 @@ def import_units(units: list[Unit], given: dict, decisions: list[Decision]) -> I
 
 # --- a saved web page -------------------------------------------------------------------
 
-HTML_FIELDS = ("title", "author", "date")
+HTML_FIELDS = {"title": "title", "author": "author", "date": "date", "publication": "sitename"}  # ours: trafilatura's
 
 
 def looks_like_html(name: str, data: bytes) -> bool:
@@ -179,8 +179,8 @@ def import_html(data: bytes, given: dict) -> Imported:
     paragraphs = [line.strip() for line in (getattr(doc, "text", None) or "").split("\n") if line.strip()]
     fields = dict(given)
     found = []
-    for name in HTML_FIELDS:
-        value = page_field(doc, name)
+    for name, theirs in HTML_FIELDS.items():
+        value = page_field(doc, theirs)
         if value and name not in given:
             fields[name] = value
             line = next((n for n, text in enumerate(page.split("\n"), 1) if value in html.unescape(text)), 0)
