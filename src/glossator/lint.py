@@ -82,6 +82,8 @@ STRAIGHT = ('"', "'", "--")
 
 def typography(article: Article) -> list[Finding]:
     """S133 (information): what the build's typographer will change, once, at the first place."""
+    if article.meta is None:  # the front matter is in error: its lang is unknown, and that is the news
+        return []
     counts = {mark: 0 for mark in STRAIGHT}
     first = None
     for block in article.blocks:
