@@ -325,3 +325,24 @@ def test_a_short_first_and_last_sentence_stay_with_the_article():
     assert [text for _, text in imported.blocks] == ["WASHINGTON — The Senate passed the roads bill.", PROSE,
                                                      "The vote was close."]
     assert imported.meta == {"title": "Roads Before Snow", "author": "Ada Lovelace"}
+
+
+def _corpus_lines() -> list[str]:
+    lines = []
+    for path in sorted(PASTES.glob("*.txt")):
+        lines += path.read_text(encoding="utf-8").split("\n")
+    return lines + ["By", "Published:", "“”", '"', "Feb 30, 2020", "By JANE and JOHN DOE", "Home › › ›", "::: x"]
+
+
+def test_any_mix_of_page_lines_imports_into_markdown_that_reads_back():
+    """Lines of the corpus in any order and number: never an exception, and the Markdown
+    written reads back, block for block, with no finding."""
+    from hypothesis import given, settings, strategies as st
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.lists(st.sampled_from(_corpus_lines()), max_size=40))
+    def mix(lines):
+        imported = import_text("\n".join(lines), {"title": "T", "author": "A"})
+        assert blocks_of(imported.markdown()) == [(k, t) for k, t in imported.blocks]
+
+    mix()
