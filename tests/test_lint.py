@@ -76,3 +76,9 @@ def test_a_sentence_that_mentions_cookies_or_signing_up_is_not_furniture(tmp_pat
             f"{OTHER}\n")
     assert [code for code, _, _ in findings_for(tmp_path, body)] == ["S133"]  # the apostrophe of soldiers'
 
+
+
+def test_a_pull_quote_pasted_as_a_paragraph_before_its_paragraph_is_a_copy(tmp_path):
+    quote = "Every promise made in the campaign would be kept before the winter."
+    found = findings_for(tmp_path, f"{OTHER}\n\n{quote}\n\n{PARA}\n")
+    assert found == [("S130", 9, "¶ 2 repeats ¶ 3 (line 11): “Every promise made in the campaign would be kept…”")]

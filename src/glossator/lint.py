@@ -29,13 +29,14 @@ def article_findings(article: Article | None) -> list[Finding]:
 
 
 def duplicates(article: Article) -> list[Finding]:
-    """S130: a paragraph whose words (COPY_SHARE of them, in runs) are an earlier, no
-    shorter paragraph's."""
+    """S130: a paragraph whose words (COPY_SHARE of them, in runs) are in a longer paragraph
+    (a pull quote pasted as a paragraph, before or after it), or in an earlier one as long."""
     paragraphs = [b for b in article.blocks if b.kind == "paragraph"]
     tokens = [words(b.text) for b in paragraphs]
     found = []
     for i, near in enumerate(alike(tokens)):
-        first = next((j for j in sorted(near) if j < i and len(tokens[j]) >= len(tokens[i]) >= 6
+        first = next((j for j in sorted(near) if len(tokens[i]) >= 6
+                      and (len(tokens[j]) > len(tokens[i]) or (j < i and len(tokens[j]) == len(tokens[i])))
                       and shared_share(tokens[i], tokens[j]) >= COPY_SHARE), None)
         if first is not None:
             block, source = paragraphs[i], paragraphs[first]
