@@ -80,6 +80,7 @@ BOILERPLATE = [
 BOILERPLATE_MAX_WORDS = 40  # longer units are prose, whatever words they use
 PROSE_WORDS = 12  # a unit this long, not boilerplate, is a paragraph of running text
 SHORT_WEIGHT = 10  # what a short unit weighs against the article's run: a short paragraph's words
+FIELDS = ("title", "subtitle", "author", "publication", "date", "url", "lang", "bio")  # front matter, in order
 MENU_RUN = 3  # this many short lines in a row, without punctuation, are a menu
 MENU_SEPARATORS = re.compile(r"\s+[|›»>/·•]\s+|\s*[|›»]\s*")
 
@@ -134,6 +135,7 @@ def import_text(raw: str, given: dict) -> Imported:
 
 
 def import_units(units: list[Unit], given: dict, decisions: list[Decision]) -> Imported:
+    """The article in `units` (from a paste, or from a saved page's text), decisions added."""
     meta = {k: v for k, v in given.items() if v}
     start, end = article_span(units)
     read_header(units[:start], meta, decisions)
@@ -143,7 +145,7 @@ def import_units(units: list[Unit], given: dict, decisions: list[Decision]) -> I
     blocks = mark_headings(*mark_pullquotes(body, decisions), decisions)
     if bio is not None:
         meta["bio"] = bio
-    meta = {k: meta[k] for k in ("title", "subtitle", "author", "publication", "date", "url", "lang", "bio") if k in meta}
+    meta = {k: meta[k] for k in FIELDS if k in meta}
     missing = tuple(f for f in ("title", "author") if f not in meta)
     for name in ("publication", "date", "url"):
         if name not in meta:
@@ -154,7 +156,8 @@ def import_units(units: list[Unit], given: dict, decisions: list[Decision]) -> I
 
 # --- a saved web page -------------------------------------------------------------------
 
-HTML_FIELDS = {"title": "title", "author": "author", "date": "date", "publication": "sitename"}  # ours: trafilatura's
+# Front matter fields read from a saved page: ours -> trafilatura's.
+HTML_FIELDS = {"title": "title", "author": "author", "date": "date", "publication": "sitename"}
 
 
 def looks_like_html(name: str, data: bytes) -> bool:
@@ -277,9 +280,9 @@ def article_span(units: list[Unit]) -> tuple[int, int]:
     Each prose unit weighs its words, furniture nothing, anything else SHORT_WEIGHT against:
     the run of most weight (Kadane's) holds the paragraphs and the headings, pull quotes,
     captions and link lists among them, but not a site's introduction above a headline,
-    byline and date line, nor a bio below a subscription offer. A short closing sentence just after it, and a salutation
-    ("To the People of the State of New York:") or a short first sentence just before it,
-    belong to it.
+    byline and date line, nor a bio below a subscription offer. A short closing sentence
+    just after it, and a salutation ("To the People of the State of New York:") or a short
+    first sentence just before it, belong to it.
     """
     # Furniture the article may hold (an offer, a caption, share buttons, a list of links)
     # weighs nothing either way: it is removed wherever it stands. A menu weighs against.
@@ -373,7 +376,8 @@ def read_header(header: list[Unit], meta: dict, decisions: list) -> None:
         take_title(header[title], meta, decisions)
         used[title] = "title"
         if subtitle is not None:
-            take_field(header[subtitle], meta, decisions, "subtitle", header[subtitle].text, "the line under the headline")
+            take_field(header[subtitle], meta, decisions, "subtitle", header[subtitle].text,
+                       "the line under the headline")
             used[subtitle] = "subtitle"
     menus = menu_runs(header)
     for i, unit in enumerate(header):
@@ -404,7 +408,8 @@ def take_field(unit: Unit, meta: dict, decisions: list, field: str, value: str, 
     """meta[field] = value, unless the editor gave it; the line is removed either way."""
     if field not in meta:
         meta[field] = value
-        decisions.append(Decision(unit.line, f"{field}: “{value}”, from {what} “{unit.text}”; the line was removed"))
+        decisions.append(Decision(unit.line, f"{field}: “{value}”, from {what} “{unit.text}”; "
+                                             "the line was removed"))
     else:
         decisions.append(Decision(unit.line, f"removed {what} “{unit.text}”"))
 
