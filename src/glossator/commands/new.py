@@ -3,8 +3,8 @@
 Without --from, the folder holds a short sample article (Lincoln's Gettysburg
 Address, in the public domain) and one working, commented example in each
 annotation file, so `glossator check` and `glossator build` pass from the first
-minute. With --from, the article is made from text copied from a web page
-(see importer.py), every decision is reported for review, and the examples are
+minute. With --from, the article is made from text copied from a web page, or
+from the page saved as HTML (see importer.py), every decision is reported for review, and the examples are
 kept as comments only, since they quote the sample article.
 
 Nothing is ever overwritten: if any file the scaffold would write exists, or anything but a
@@ -30,7 +30,8 @@ def add_parser(sub) -> None:
     p = sub.add_parser("new", help="create an edition folder: article, annotations, styles",
                        description="Create an edition folder. Without --from it holds a sample article with "
                                    "one example of each annotation; with --from FILE the article is made from "
-                                   "text copied from a web page, and every decision taken is listed.")
+                                   "text copied from a web page (the whole page will do) or from the page "
+                                   "saved as .html, and every decision taken is listed.")
     p.add_argument("path", help="the folder to create (it may exist, if it holds none of the files written)")
     p.add_argument("--from", dest="source", metavar="FILE",
                    help="text copied from the article's web page, or the page saved as .html, "
