@@ -82,3 +82,12 @@ def test_a_pull_quote_pasted_as_a_paragraph_before_its_paragraph_is_a_copy(tmp_p
     quote = "Every promise made in the campaign would be kept before the winter."
     found = findings_for(tmp_path, f"{OTHER}\n\n{quote}\n\n{PARA}\n")
     assert found == [("S130", 9, "¶ 2 repeats ¶ 3 (line 11): “Every promise made in the campaign would be kept…”")]
+
+
+def test_information_is_in_the_json_report_but_not_counted(tmp_path):
+    import json
+    make_edition(tmp_path / "ed", article=HEAD + f"It isn't -- {PARA}\n", notes="[]", glossary="[]", chronology="[]")
+    result = run_cli("check", tmp_path / "ed", "--strict", "--format", "json")
+    report = json.loads(result.stdout)
+    assert result.returncode == 0 and report["ok"] is True and report["warnings"] == 0
+    assert [(f["code"], f["severity"], f["line"]) for f in report["findings"]] == [("S133", "info", 7)]
