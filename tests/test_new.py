@@ -1,6 +1,8 @@
 """`glossator new`: a scaffold that checks clean, and articles made from raw web text."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import yaml
 
@@ -171,3 +173,46 @@ def test_the_import_report_shows_terminal_controls_of_the_pasted_text_escaped(tm
     assert result.returncode == 0, result.stderr
     assert "newsletter\\x1b]52;c;cm0gLXJmIH4K\\x07”" in result.stdout
     assert "\x1b" not in result.stdout + result.stderr and "\x07" not in result.stdout + result.stderr
+
+
+PASTES = Path(__file__).resolve().parent / "pastes"
+
+
+def test_from_a_saved_web_page_reports_the_pages_lines_and_checks_clean(tmp_path):
+    ed = tmp_path / "ed"
+    page = "page.html"
+    (tmp_path / page).write_bytes((PASTES / "society-second-inaugural.html").read_bytes())
+    result = run_cli("new", "ed", "--from", page, "--lang", "en-US", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert f"{page}:6: author: “Thomas Whitcomb”, from the page's metadata; check it" in result.stdout
+    assert f"{page}:33: pull quote:" in result.stdout
+    markdown = (ed / "source" / "article.md").read_text(encoding="utf-8")
+    assert front(markdown)["title"] == "Lincoln’s Second Inaugural Address"
+    assert [k for k, _ in blocks_of(markdown)] == ["paragraph", "paragraph", "pullquote", "paragraph"]
+    check = run_cli("check", ed, "--strict")
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_from_a_whole_page_paste_checks_clean_and_names_every_line_removed(tmp_path):
+    ed = tmp_path / "ed"
+    paste = "paste.txt"
+    (tmp_path / paste).write_bytes((PASTES / "news-lincoln-second-inaugural.txt").read_bytes())
+    result = run_cli("new", "ed", "--from", paste, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    for line in (1, 12, 27, 28, 32, 42, 44, 54, 66):
+        assert f"{paste}:{line}: removed " in result.stdout, line
+    markdown = (ed / "source" / "article.md").read_text(encoding="utf-8")
+    for chrome in ("Facebook", "Enter your email", "Home ›", "Related", "Gettysburg at 160", "Photo:", "Tags:"):
+        assert chrome not in markdown, chrome
+    check = run_cli("check", ed, "--strict")
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_a_page_that_is_not_a_page_is_a_usage_error_and_nothing_is_written(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_bytes(b"<html><body><nav>Home</nav></body></html>")
+    result = run_cli("new", tmp_path / "ed", "--from", page)
+    assert result.returncode == 2, result.stderr
+    assert "page.html: no paragraphs found in the page" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "ed").exists()

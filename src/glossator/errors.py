@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 ERROR = "error"
 WARNING = "warning"
+INFO = "info"  # printed by `check`, never counted as a problem, even with --strict
 
 
 @dataclass(frozen=True)
@@ -184,6 +185,19 @@ CODES: dict[str, Code] = {
                  "Remove rel=\"attachment\" from the template: Glossator's PDFs embed no files."),
     "X103": Code(ERROR, "a symbolic link to {target}, outside the edition folder",
                  "Replace the link with a copy of the file inside the edition."),
+    "S130": Code(WARNING, "¶ {number} repeats ¶ {first} (line {line}): “{start}”",
+                 "Delete the copy: a pull quote pasted from the page as a second paragraph is set in a "
+                 "'::: pullquote' block, or removed."),
+    "S131": Code(WARNING, "{what}, like the site's menu: “{text}”",
+                 "Delete these lines if they were copied from the page around the article; a heading is "
+                 "written '## Heading'."),
+    "S132": Code(WARNING, "“{text}” looks like {why}, not the article's text",
+                 "Delete it if it was copied from the page around the article (`glossator new --from` "
+                 "removes such lines)."),
+    "S133": Code(INFO, "straight quotes or '--' in the article ({what}; the first here): the build sets "
+                 "them as curly quotes and dashes for lang {lang}",
+                 "Nothing to do, unless an apostrophe must not curl as an opening quote (’90s, ’tis): write ’ "
+                 "there yourself. '--' prints as an en dash (–): write '---' where an em dash (—) is meant."),
     "F101": Code(WARNING, "{what}: no font of the edition has {count} of its characters, which print as "
                  "empty boxes: {characters}",
                  "Bring a font that has them (SIL OFL fonts such as Noto cover most scripts): put it in "

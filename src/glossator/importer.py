@@ -1,26 +1,33 @@
-"""Text copied from a web page -> source/article.md, with every decision reported.
+"""Text copied from a web page, or the page saved as HTML -> source/article.md, with every
+decision reported.
 
-A browser's "select all, copy" of an article gives one line per paragraph, then
-whatever the page put around it: a subscription offer, a list of its perks, the
-author's bio, links to more articles. This module keeps the article's
-paragraphs and decides, one unit of text at a time:
+A browser's "select all, copy" of a page gives one line per paragraph, heading, menu item
+and button: the site's name, menu and breadcrumb, a headline, a byline and a date line,
+share buttons, a photo caption, the article, a subscription offer, tags, a "Related"
+list, the author's bio, the footer. This module keeps the article and decides, one unit
+of text at a time:
 
-- boilerplate (subscribe, paywall, sign in, newsletter...) is removed;
-- once the article has ended (nothing but short bits and boilerplate follows),
-  everything after it is removed, except the author's bio;
+- the article is the longest run of prose paragraphs (article_span); what stands above it
+  is read for the headline (the title), a standfirst or second title line (the subtitle),
+  a byline (the author, maybe the date), a date line and a "From the ..." line (the
+  publication), and removed; what follows it is removed, except the author's bio;
+- inside it, page furniture (BOILERPLATE: offers, prompts, share and social links,
+  captions and credits), menus, breadcrumbs and lists of links or tags under their
+  heading are removed;
 - a bio ("EMMA SKY is Director of...") goes into the front matter's `bio:`;
-- a short paragraph that repeats a sentence of another paragraph, as the pull
-  quotes of magazine pages do, becomes a `::: pullquote` block;
-- near the top, a headline becomes the title, a "By ..." line the author and a
-  date line the date (unless given on the command line); further down, a short
-  line without a full stop before a paragraph becomes a heading.
+- a short paragraph that repeats a sentence of another, as the pull quotes of magazine
+  pages do, becomes a `::: pullquote` block; a whole paragraph set twice loses its copy;
+- a short line without a full stop before a paragraph becomes a heading.
 
-Nothing is guessed silently: every decision is a :class:`Decision` with the raw
-line it concerns, for the editor to review. Nothing here prints or writes.
+A saved page (import_html) is read with trafilatura, offline, then decided on the same way.
+Nothing is guessed silently: every decision is a :class:`Decision` with the raw line it
+concerns, for the editor to review. Nothing here prints or writes. lint.py reuses the
+patterns to warn about furniture left in an article.
 """
 from __future__ import annotations
 
 import difflib
+import html
 import json
 import re
 import textwrap
@@ -29,11 +36,18 @@ from dataclasses import dataclass
 
 import yaml
 
+# A heading over a list of links or tags, whose items follow it as short lines.
+LIST_HEADING = (r"^(related|recommended|popular|trending|most read|most popular|more stories|read next|up next"
+                r"|you (may|might) also like|further reading|more (on|in) this|tags|topics)"
+                r"( articles| stories| posts| content| reading| links)?:?$")
 BULLET = re.compile(r"^\s*(?:[•·▪◦‣∙*+-]|\d{1,3}[.)])\s+")
 SENTENCE_END = re.compile(r"[.!?…][”\"’')\]]*$")
 
 # Short units matching one of these are page furniture, not the article. Each
-# pattern names what it is, for the report.
+# pattern names what it is, for the report. `glossator check` (lint.py) reads
+# the same list to warn about furniture left in an article.
+SOCIAL = (r"facebook|x|twitter|linkedin|reddit|whatsapp|pinterest|bluesky|threads|mastodon|instagram"
+          r"|youtube|tiktok|telegram|flipboard|e-?mail|print|copy( the)? link|link copied")
 BOILERPLATE = [
     (re.compile(p, re.IGNORECASE), why) for p, why in (
         (r"\bsubscri(be|ber|bers|ption|ptions)\b", "a subscription offer"),
@@ -45,28 +59,43 @@ BOILERPLATE = [
         (r"\bnewsletters?\b", "a newsletter prompt"),
         (r"\bcookies?\b", "a cookie notice"),
         (r"^advertisement$", "an advertisement marker"),
-        (r"^(share|save|print|email|tweet|listen)( this( article| story)?)?$", "a page button"),
+        (r"^(share|save|print|email|tweet|listen|menu|search|close|skip to (main )?content|back to top)"
+         r"( this( article| story| page)?)?$", "a page button"),
+        (rf"^((share|follow us)( (on|via))? )?({SOCIAL})$|^(share|follow us)( (on|via))?:?$"
+         r"|^follow us\b", "a share or social link"),
+        (r"^(photo|photograph|image|illustration|picture|credit|caption|source)s?( credit)?\s*[:|]"
+         r"|\((photo|image|credit|courtesy|source|illustration)\b[^)]*\)\.?$"
+         r"|\b(photo|photograph|image|illustration) (by|courtesy of|credit)\b"
+         r"|\b(getty images|ap photo|shutterstock|wikimedia commons)\b|\bcourtesy of\b", "a photo caption or credit"),
+        (r"\b(enter|type) your e-?mail\b|^(your )?e-?mail( address)?:?$", "a newsletter prompt"),
+        (r"^(citation|cite this( item| page| article)?|how to cite)\b", "a citation of the page"),
         (r"^(read|see) more\b", "a link to other pages"),
         (r"^more (by|from|on|in) ", "a link to other pages"),
-        (r"^(related|recommended|popular|most read)( articles| stories| reading)?:?$", "a link list heading"),
+        (LIST_HEADING, "a link list heading"),
+        (r"^(tags?|topics?|filed under|categories|category|posted in)\b\s*[:|]", "the page's tags"),
         (r"\ball rights reserved\b|^(copyright|©)", "a copyright line"),
         (r"^\d+ min(ute)?s? read$", "a reading-time label"),
     )
 ]
 BOILERPLATE_MAX_WORDS = 40  # longer units are prose, whatever words they use
-PROSE_WORDS = 12  # a unit this long, not boilerplate, means the article goes on
+PROSE_WORDS = 12  # a unit this long, not boilerplate, is a paragraph of running text
+SHORT_WEIGHT = 10  # what a short unit weighs against the article's run: a short paragraph's words
+FIELDS = ("title", "subtitle", "author", "publication", "date", "url", "lang", "bio")  # front matter, in order
+MENU_RUN = 3  # this many short lines in a row, without punctuation, are a menu
+MENU_SEPARATORS = re.compile(r"\s+[|›»>/·•]\s+|\s*[|›»]\s*")
 
 # "EMMA SKY is Director of...": a name in capitals, then a verb, opens a bio.
 CAPS_NAME = r"(?P<name>[A-Z][A-Z.'’-]+(?:\s+[A-Z][A-Z.'’-]*){1,3})"
 BIO_VERBS = r"(?:is|was|has|teaches|writes|directs|served|covers|leads|holds)"
 BIO_START = re.compile(rf"^{CAPS_NAME}\s+{BIO_VERBS}\b")
 MORE_BY = re.compile(r"^more (?:by|from) (?P<name>.+?)\.?$", re.IGNORECASE)
-BYLINE = re.compile(r"^[Bb][Yy]\s+(?P<name>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){1,3})$")
 
 # A pull quote: one or two sentences, most of whose words (in runs of three or
 # more, in order) are in another, longer paragraph.
 PULLQUOTE_WORDS = (6, 60)
 PULLQUOTE_SHARE = 0.75
+COMMON = 20  # a three-word run in more texts than this is too common to tell copies apart
+COPY_SHARE = 0.9  # a longer unit this much like another is a second copy of it
 WORD = re.compile(r"\w+(?:[’'.-]\w+)*")
 
 
@@ -102,23 +131,90 @@ class Imported:
 def import_text(raw: str, given: dict) -> Imported:
     """Turn raw copied text into an article. `given`: front matter fields from the command line."""
     decisions: list[Decision] = []
-    units = split_units(normalise(raw), decisions)
+    return import_units(split_units(normalise(raw), decisions), given, decisions)
+
+
+def import_units(units: list[Unit], given: dict, decisions: list[Decision]) -> Imported:
+    """The article in `units` (from a paste, or from a saved page's text), decisions added."""
     meta = {k: v for k, v in given.items() if v}
-    units = take_byline(units, meta, decisions)
-    units = take_dateline(units, meta, decisions)
-    bio, units = take_bio(units, meta, decisions)
-    body = drop_boilerplate(units, decisions)
-    body = take_title(body, meta, decisions)
-    blocks = mark_headings(mark_pullquotes(body, decisions), body, decisions)
+    start, end = article_span(units)
+    read_header(units[:start], meta, decisions)
+    bio, footer = take_bio(units[end:], meta, decisions)
+    drop_footer(footer, decisions)
+    body = drop_furniture(units[start:end], decisions)
+    blocks = mark_headings(*mark_pullquotes(body, decisions), decisions)
     if bio is not None:
         meta["bio"] = bio
-    meta = {k: meta[k] for k in ("title", "author", "publication", "date", "url", "lang", "bio") if k in meta}
+    meta = {k: meta[k] for k in FIELDS if k in meta}
     missing = tuple(f for f in ("title", "author") if f not in meta)
     for name in ("publication", "date", "url"):
         if name not in meta:
             decisions.append(Decision(0, f"no {name} given: add '{name}:' to the front matter "
                                          f"(or pass --{name}) if the article has one"))
     return Imported(meta, tuple(blocks), tuple(decisions), missing)
+
+
+# --- a saved web page -------------------------------------------------------------------
+
+# Front matter fields read from a saved page: ours -> trafilatura's.
+HTML_FIELDS = {"title": "title", "author": "author", "date": "date", "publication": "sitename"}
+
+
+def looks_like_html(name: str, data: bytes) -> bool:
+    """A saved web page, by its suffix or by how it starts."""
+    start = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return name.lower().endswith((".html", ".htm", ".xhtml")) or start.startswith((b"<!doctype html", b"<html"))
+
+
+def import_html(data: bytes, given: dict) -> Imported:
+    """A saved web page -> an article. trafilatura finds the article's text and the page's
+    title, author and date; it is handed the page's bytes and never a URL, so nothing is
+    fetched. The text then goes through import_text like a paste, and every decision names
+    the line of the page it concerns."""
+    from trafilatura import bare_extraction
+
+    try:
+        doc = bare_extraction(data, url=None, with_metadata=True, include_comments=False, include_tables=False,
+                              include_images=False, include_links=False, include_formatting=False)
+    except Exception as exc:  # lxml and trafilatura raise many kinds on broken pages: a bad input, not a bug
+        raise ValueError(f"could not read the page's text ({type(exc).__name__}: {exc})") from exc
+    page = data.decode("utf-8", errors="replace")
+    paragraphs = [line.strip() for line in (getattr(doc, "text", None) or "").split("\n") if line.strip()]
+    fields = dict(given)
+    found = []
+    for name, theirs in HTML_FIELDS.items():
+        value = page_field(doc, theirs)
+        if value and name not in given:
+            fields[name] = value
+            line = next((n for n, text in enumerate(page.split("\n"), 1) if value in html.unescape(text)), 0)
+            found.append(Decision(line, f"{name}: “{value}”, from the page's metadata; check it"))
+    return import_units(placed(page, paragraphs), fields, found)
+
+
+def placed(page: str, paragraphs: list[str]) -> list[Unit]:
+    """The paragraphs as units, each with the line of the page where it starts, so that
+    every line number the report gives is the page's."""
+    page_lines = [" ".join(html.unescape(re.sub(r"<[^>]*>", " ", line)).split()) for line in page.split("\n")]
+    body = next((i for i, line in enumerate(page.split("\n")) if re.search(r"<body\b", line, re.IGNORECASE)), 0)
+    units: list[Unit] = []
+    for text in paragraphs:
+        after = max(body, units[-1].line - 1 if units else 0)
+        probe = " ".join(text.split()[:6])
+        line = next((i + 1 for i in range(after, len(page_lines)) if probe in page_lines[i]), after + 1)
+        units.append(Unit(line, " ".join(normalise(text).split())))
+    return units
+
+
+def page_field(doc, name: str) -> str | None:
+    from .model import PartialDate
+
+    value = (getattr(doc, name, None) or "").strip()
+    if name == "date" and value:
+        try:
+            return PartialDate.parse(value[:10]).iso()
+        except ValueError:
+            return None
+    return value or None
 
 
 # --- units -------------------------------------------------------------------------
@@ -164,33 +260,202 @@ def hard_wrapped(lines: list[str]) -> bool:
     body = lines[:-1]
     moderate = all(40 <= len(line) <= 100 for line in body)
     open_ended = sum(not SENTENCE_END.search(line) for line in body)
-    return moderate and open_ended * 2 >= len(body)
+    # Wrapped prose goes on mid-sentence: most lines after the first start in lower case.
+    # A page's header (a headline, a byline, "12 Comments") is lines that start anew.
+    going_on = sum(line.lstrip()[:1].islower() for line in lines[1:])
+    return moderate and open_ended * 2 >= len(body) and going_on * 2 >= len(lines) - 1
 
 
-# --- the author -------------------------------------------------------------------------
+# --- where the article is ----------------------------------------------------------------
 
-def take_byline(units: list[Unit], meta: dict, decisions: list) -> list[Unit]:
-    """A 'By Jane Doe' line among the first few units names the author."""
-    def name(text: str):
-        m = BYLINE.match(text)
-        return m.group("name") if m else None
-    return take_header_line(units, meta, decisions, "author", name, "the byline")
+def prose(unit: Unit) -> bool:
+    """A paragraph of running text: long enough, ending a sentence, not furniture, a byline or a bio."""
+    return (unit.words >= PROSE_WORDS and bool(re.search(r"[.!?…:;][”\"’')\]]*$", unit.text))
+            and not boilerplate(unit) and not is_bio(unit, None) and not parse_byline(unit.text)[0])
 
 
-def take_header_line(units: list[Unit], meta: dict, decisions: list, field: str, parse, what: str) -> list[Unit]:
-    """The first of the first few units that `parse` reads a value from gives meta[field]
-    (unless the editor gave it); that line is removed either way, and the decision said."""
-    for i, unit in enumerate(units[:5]):
-        value = parse(unit.text)
-        if value is None:
+def article_span(units: list[Unit]) -> tuple[int, int]:
+    """(start, end): the article is units[start:end], the longest run of prose.
+
+    Each prose unit weighs its words, furniture nothing, anything else SHORT_WEIGHT against:
+    the run of most weight (Kadane's) holds the paragraphs and the headings, pull quotes,
+    captions and link lists among them, but not a site's introduction above a headline,
+    byline and date line, nor a bio below a subscription offer. A short closing sentence
+    just after it, and a salutation ("To the People of the State of New York:") or a short
+    first sentence just before it, belong to it.
+    """
+    # Furniture the article may hold (an offer, a caption, share buttons, a list of links)
+    # weighs nothing either way: it is removed wherever it stands. A menu weighs against.
+    menus = menu_runs(units)
+    weightless = {i for i in furniture(units) if i not in menus or boilerplate(units[i])}
+    best, best_span, total, first = 0, (0, 0), 0, 0
+    for i, unit in enumerate(units):
+        if total <= 0:
+            total, first = 0, i
+        total += unit.words if prose(unit) else 0 if i in weightless else -SHORT_WEIGHT
+        if total > best:
+            best, best_span = total, (first, i + 1)
+    start, end = best_span
+    while end < len(units) and closing_sentence(units[end]):
+        end += 1
+    while start > 0 and (salutation(units[start - 1]) or opening_sentence(units[start - 1])):
+        start -= 1
+    return start, end
+
+
+def opening_sentence(unit: Unit) -> bool:
+    """A short first paragraph ("WASHINGTON — The Senate passed the bill."), not a date line."""
+    return (unit.words >= 5 and closing_sentence(unit) and not menu_line(unit.text)
+            and not parse_dateline(unit.text) and not parse_byline(unit.text)[0])
+
+
+def closing_sentence(unit: Unit) -> bool:
+    return (bool(SENTENCE_END.search(unit.text)) and not unit.bullet and not boilerplate(unit)
+            and not is_bio(unit, None) and not re.match(LIST_HEADING, unit.text, re.IGNORECASE))
+
+
+def salutation(unit: Unit) -> bool:
+    return unit.text.endswith(":") and unit.words <= 15 and not boilerplate(unit)
+
+
+def menu_line(text: str) -> bool:
+    """A breadcrumb or a menu copied as one line: short items between separators."""
+    items = [item for item in MENU_SEPARATORS.split(text) if item.strip()]
+    return len(items) >= 3 and all(len(item.split()) <= 4 for item in items)
+
+
+def menu_runs(units: list[Unit]) -> set[int]:
+    """Indexes of units in runs of MENU_RUN or more short lines without punctuation: a menu."""
+    short = [u.words <= 4 and not re.search(r"[.!?…,;:]$", u.text) and not parse_dateline(u.text)
+             for u in units]
+    found: set[int] = set()
+    i = 0
+    while i < len(units):
+        j = i
+        while j < len(units) and short[j]:
+            j += 1
+        if j - i >= MENU_RUN:
+            found.update(range(i, j))
+        i = max(j, i + 1)
+    return found
+
+
+# --- the header: title, author, date --------------------------------------------------------
+
+def read_header(header: list[Unit], meta: dict, decisions: list) -> None:
+    """Read the byline, the date line and the headline from what stands above the article
+    (a site's name, menu and introduction may come first); report every unit removed."""
+    used: dict[int, str] = {}
+    for i in reversed(range(len(header))):
+        author, date = parse_byline(header[i].text)
+        if author and "author" not in used.values():
+            take_field(header[i], meta, decisions, "author", author, "the byline")
+            used[i] = "author"
+            if date and "date" not in meta:
+                take_field(header[i], meta, decisions, "date", date, "the byline")
+    dates = [i for i, unit in enumerate(header) if i not in used and parse_dateline(unit.text)]
+    published = [i for i in dates if not re.match(r"\s*(updated|modified|last)", header[i].text, re.IGNORECASE)]
+    if published or dates:
+        i = (published or dates)[-1]
+        take_field(header[i], meta, decisions, "date", parse_dateline(header[i].text), "the date line")
+        used[i] = "date"
+    for i, unit in enumerate(header):
+        m = SOURCE_LINE.match(unit.text)
+        if m and i not in used:
+            take_field(unit, meta, decisions, "publication", m["name"].rstrip("."), "the line")
+            used[i] = "publication"
+            break
+    title = headline(header, used)
+    if title is not None:
+        subtitle = None
+        if title > 0 and title - 1 not in used and title_like(header[title - 1]) \
+                and header[title - 1].words >= 4 and title - 1 not in menu_runs(header):
+            title, subtitle = title - 1, title  # a headline over a second title-like line
+        elif title + 1 < len(header) and title + 1 not in used and deck(header[title + 1]):
+            subtitle = title + 1  # a standfirst: one sentence under the headline
+        take_title(header[title], meta, decisions)
+        used[title] = "title"
+        if subtitle is not None:
+            take_field(header[subtitle], meta, decisions, "subtitle", header[subtitle].text,
+                       "the line under the headline")
+            used[subtitle] = "subtitle"
+    menus = menu_runs(header)
+    for i, unit in enumerate(header):
+        if i in used:
             continue
-        if field not in meta:
-            meta[field] = value
-            decisions.append(Decision(unit.line, f"{field}: “{value}”, from {what} “{unit.text}”; the line was removed"))
-        else:
-            decisions.append(Decision(unit.line, f"removed {what} “{unit.text}”"))
-        return units[:i] + units[i + 1:]
-    return units
+        why = boilerplate(unit) or ("a menu" if i in menus or menu_line(unit.text) else "the page's header")
+        decisions.append(Decision(unit.line, f"removed {why}, above the article: “{shorten(unit.text)}”"))
+
+
+def take_title(unit: Unit, meta: dict, decisions: list) -> None:
+    if "title" not in meta:
+        meta["title"] = unit.text
+        decisions.append(Decision(unit.line, f"title: “{unit.text}”, from the headline; check it"))
+    elif meta["title"].casefold() == unit.text.casefold():
+        decisions.append(Decision(unit.line, "removed the headline: it repeats the title"))
+    else:
+        decisions.append(Decision(unit.line, f"removed the headline “{unit.text}”: the title was given"))
+
+
+def deck(unit: Unit) -> bool:
+    """A standfirst: one sentence of a few words under a headline."""
+    return (6 <= unit.words <= 40 and bool(SENTENCE_END.search(unit.text)) and not boilerplate(unit)
+            and not menu_line(unit.text) and not parse_dateline(unit.text) and not parse_byline(unit.text)[0]
+            and len(re.findall(r"[.!?…](?:\s|$)", unit.text)) <= 1)
+
+
+def take_field(unit: Unit, meta: dict, decisions: list, field: str, value: str, what: str) -> None:
+    """meta[field] = value, unless the editor gave it; the line is removed either way."""
+    if field not in meta:
+        meta[field] = value
+        decisions.append(Decision(unit.line, f"{field}: “{value}”, from {what} “{unit.text}”; "
+                                             "the line was removed"))
+    else:
+        decisions.append(Decision(unit.line, f"removed {what} “{unit.text}”"))
+
+
+def headline(header: list[Unit], used: dict[int, str]) -> int | None:
+    """Index of the headline: the title-like unit nearest above the byline or date line,
+    else the last title-like unit of the header."""
+    anchors = [i for i in used if used[i] in ("author", "date")]
+    # A short headline right above the byline may look like the end of a menu; it is not.
+    menus = menu_runs(header) - {min(anchors) - 1 if anchors else -1}
+    candidates = [i for i, unit in enumerate(header) if i not in used and i not in menus and title_like(unit)]
+    if not candidates:
+        return None
+    above = [i for i in candidates if anchors and i < min(anchors)]
+    return above[-1] if above else candidates[-1]
+
+
+def title_like(unit: Unit) -> bool:
+    return (not unit.bullet and 2 <= unit.words <= 20 and unit.text.lstrip("‘“'\"")[:1].isupper()
+            and not re.search(r"[.,:;]$", unit.text) and not boilerplate(unit)
+            and not menu_line(unit.text) and not parse_dateline(unit.text))
+
+
+# "By Jane Doe", "BY JANE DOE", "Posted by Jane Doe | March 4, 2021", "Author: James Madison",
+# "By Jane Doe and John Roe, Staff Writers". Only the label ignores case: a name is capitalised.
+NAME = r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){1,3}"
+BYLINE = re.compile(rf"^(?i:(?:(?:posted|written|words|story|text)\s+)?by:?|author:|creator:)\s+"
+                    rf"(?P<name>{NAME}(?:\s+(?i:and)\s+{NAME})?)"
+                    rf"(?P<rest>\s*(?:[,|·•—–]|\s-\s|\b(?i:on)\b).*)?$")
+
+
+# "From the Daily Advertiser.", "Originally published in Harper's Weekly": the publication.
+SOURCE_LINE = re.compile(r"^(?i:from|(?:originally |first )?published in)\s+(?:(?i:the)\s+)?"
+                         r"(?P<name>[A-Z][\w'’&.-]*(?:\s+[A-Z][\w'’&.-]*){0,5})\.?$")
+
+
+def parse_byline(text: str) -> tuple[str | None, str | None]:
+    """(author, date) from a byline; a date may follow the name on the same line."""
+    m = BYLINE.match(text)
+    if not m or len(text.split()) > 16:
+        return None, None
+    name = m["name"]
+    if name.replace(" and ", " ").isupper():  # "JANE DOE and JOHN ROE"
+        name = " ".join(w.capitalize() if w.isupper() else w for w in name.split())
+    rest = (m["rest"] or "").strip(" ,|·•—–-")
+    return name, parse_dateline(re.sub(r"^on\s+", "", rest)) if rest else None
 
 
 def is_bio(unit: Unit, author: str | None) -> bool:
@@ -202,21 +467,22 @@ def is_bio(unit: Unit, author: str | None) -> bool:
 
 MONTHS = {m: i for i, m in enumerate(("january", "february", "march", "april", "may", "june", "july",
                                       "august", "september", "october", "november", "december"), 1)}
-DATELINE = re.compile(r"^(?:(?P<month>[A-Za-z]+)\.? (?P<day>\d{1,2}),? (?P<year>\d{4})"
-                      r"|(?P<day2>\d{1,2}) (?P<month2>[A-Za-z]+)\.? (?P<year2>\d{4})"
-                      r"|(?P<iso>\d{4}-\d{2}-\d{2}))$")
-
-
-def take_dateline(units: list[Unit], meta: dict, decisions: list) -> list[Unit]:
-    """A line among the first few that is only a date ('January 3, 2020'): the date."""
-    return take_header_line(units, meta, decisions, "date", parse_dateline, "the date line")
+DATE = (r"(?:(?P<month>[A-Za-z]+)\.? (?P<day>\d{1,2}),? (?P<year>\d{4})"
+        r"|(?P<day2>\d{1,2}) (?P<month2>[A-Za-z]+)\.? (?P<year2>\d{4})"
+        r"|(?P<iso>\d{4}-\d{2}-\d{2}))")
+# A line that is a date, maybe with a label before it and a time or reading time after it:
+# "January 3, 2020", "Published: Nov. 19, 2023 at 4:05 p.m. EST", "3 Jan 2020 · 6 min read".
+DATELINE = re.compile(rf"^(?:(?:published|posted|updated|modified|last updated|(?:document )?date|first published)"
+                      rf"(?: on)?:?\s+)?(?:[A-Z][a-z]+day,?\s+)?{DATE}\.?(?P<tail>\s*(?:[|·•,—–]|\bat\b|\d).*)?$",
+                      re.IGNORECASE)
 
 
 def parse_dateline(text: str) -> str | None:
+    """The ISO date of a line that is only a date (and a label, a time), else None."""
     from .model import PartialDate
 
     m = DATELINE.match(text.strip())
-    if not m:
+    if not m or len(text.split()) > 12:
         return None
     if m["iso"]:
         iso = m["iso"]
@@ -232,11 +498,12 @@ def parse_dateline(text: str) -> str | None:
         return None
 
 
-def take_bio(units: list[Unit], meta: dict, decisions: list) -> tuple[str | None, list[Unit]]:
-    """The author's bio, if there is one after the article's end."""
+# --- the footer: the bio, and what else follows the article --------------------------------
+
+def take_bio(footer: list[Unit], meta: dict, decisions: list) -> tuple[str | None, list[Unit]]:
+    """The author's bio, if one follows the article."""
     author = meta.get("author")
-    for i in range(article_end(units, author), len(units)):
-        unit = units[i]
+    for i, unit in enumerate(footer):
         if not is_bio(unit, author):
             continue
         decisions.append(Decision(unit.line, f"author's bio moved to the front matter ('bio:'): "
@@ -244,11 +511,11 @@ def take_bio(units: list[Unit], meta: dict, decisions: list) -> tuple[str | None
                                              "book titles with *asterisks*)"))
         m = BIO_START.match(unit.text)
         if m and not author:
-            name = author_name(m.group("name"), units)
+            name = author_name(m.group("name"), footer)
             meta["author"] = name
             decisions.append(Decision(unit.line, f"author: “{name}”, from the bio; check the spelling"))
-        return unit.text, units[:i] + units[i + 1:]
-    return None, units
+        return unit.text, footer[:i] + footer[i + 1:]
+    return None, footer
 
 
 def author_name(caps: str, units: list[Unit]) -> str:
@@ -260,75 +527,78 @@ def author_name(caps: str, units: list[Unit]) -> str:
     return " ".join(w.capitalize() if w.isupper() else w for w in caps.split())
 
 
-# --- boilerplate ----------------------------------------------------------------------------
+def drop_footer(footer: list[Unit], decisions: list) -> None:
+    for unit in footer:
+        why = boilerplate(unit)
+        decisions.append(Decision(unit.line, f"removed {why}: “{shorten(unit.text)}”" if why else
+                                  f"removed text after the article's end: “{shorten(unit.text)}”"))
+
+
+# --- furniture within the article ---------------------------------------------------------------
 
 def boilerplate(unit: Unit) -> str | None:
     """Why this unit is page furniture, or None."""
-    if unit.words > BOILERPLATE_MAX_WORDS:
+    return boilerplate_reason(unit.text)
+
+
+def boilerplate_reason(text: str) -> str | None:
+    """Why a short text is page furniture ("a newsletter prompt"), or None."""
+    if len(text.split()) > BOILERPLATE_MAX_WORDS:
         return None
     for pattern, why in BOILERPLATE:
-        if pattern.search(unit.text):
+        if pattern.search(text):
             return why
     return None
 
 
-def article_end(units: list[Unit], author: str | None = None) -> int:
-    """Index of the first unit after the article.
+def furniture(units: list[Unit]) -> dict[int, str]:
+    """{index: why} for each unit of page furniture: boilerplate, a menu or breadcrumb, and
+    a list of links or tags with its heading (its items run until a sentence of prose)."""
+    menus = menu_runs(units)
+    found = {}
+    in_list = False
+    for i, unit in enumerate(units):
+        heading = re.match(LIST_HEADING, unit.text, re.IGNORECASE)
+        in_list = bool(heading) or (in_list and not prose_sentence(unit))
+        why = boilerplate(unit)
+        if heading:
+            why = f"the heading of a list of links or tags (“{unit.text}”) and the items after it"
+        elif in_list:
+            why = "an item of the list of links or tags above"
+        elif not why and (i in menus or menu_line(unit.text)):
+            why = "a menu or breadcrumb"
+        if why:
+            found[i] = why
+    return found
 
-    Read from the end: page furniture, a bio, list items and short bits are
-    skipped; the first real paragraph met is the article's last. The end is the
-    first furniture (or bio) after it, so a short closing sentence stays.
-    """
-    end = len(units)
-    for i in range(len(units) - 1, -1, -1):
-        unit = units[i]
-        if boilerplate(unit) or is_bio(unit, author):
-            end = i
-        elif not (unit.bullet or unit.words < PROSE_WORDS):
-            break
-    return end
 
-
-def drop_boilerplate(units: list[Unit], decisions: list) -> list[Unit]:
-    end = article_end(units)
+def drop_furniture(units: list[Unit], decisions: list) -> list[Unit]:
+    """The article's units without the page's furniture among them."""
+    reasons = furniture(units)
     kept = []
     for i, unit in enumerate(units):
-        why = boilerplate(unit)
-        if why:
-            decisions.append(Decision(unit.line, f"removed {why}: “{shorten(unit.text)}”"))
-        elif i >= end:
-            decisions.append(Decision(unit.line, f"removed text after the article's end: “{shorten(unit.text)}”"))
-        else:
-            if unit.bullet:
-                decisions.append(Decision(unit.line, "list item kept as a paragraph (the article format "
-                                                     "has no lists): “{}”".format(shorten(unit.text))))
-            kept.append(unit)
+        if i in reasons:
+            decisions.append(Decision(unit.line, f"removed {reasons[i]}: “{shorten(unit.text)}”"))
+            continue
+        if unit.bullet:
+            decisions.append(Decision(unit.line, "list item kept as a paragraph (the article format "
+                                                 "has no lists): “{}”".format(shorten(unit.text))))
+        kept.append(unit)
     return kept
 
 
-# --- title and headings -------------------------------------------------------------------
+def prose_sentence(unit: Unit) -> bool:
+    """Running text that ends a sentence: where a list of links ends."""
+    return prose(unit) and bool(SENTENCE_END.search(unit.text))
+
+
+# --- headings -------------------------------------------------------------------------------------
 
 def heading_like(unit: Unit, following: Unit | None) -> bool:
-    """A short line with no closing punctuation, followed by prose: a title or a heading."""
+    """A short line with no closing punctuation, followed by prose: a heading."""
     return (not unit.bullet and unit.words <= 12 and unit.text[:1].isupper()
             and not re.search(r"[.!?…:;,”\"’')\]]$", unit.text)
             and following is not None and following.words >= PROSE_WORDS)
-
-
-def take_title(units: list[Unit], meta: dict, decisions: list) -> list[Unit]:
-    """The first line, if it reads like a headline: the title (or, if one was given, dropped
-    when it says the same)."""
-    if not units or not heading_like(units[0], units[1] if len(units) > 1 else None):
-        return units
-    first = units[0]
-    if "title" not in meta:
-        meta["title"] = first.text
-        decisions.append(Decision(first.line, f"title: “{first.text}”, from the first line; check it"))
-    elif meta["title"].casefold() != first.text.casefold():
-        return units  # not the given title: a kicker or a heading, left to mark_headings
-    else:
-        decisions.append(Decision(first.line, "removed the first line: it repeats the title"))
-    return units[1:]
 
 
 def mark_headings(blocks: list[tuple[str, str]], units: list[Unit], decisions: list) -> list[tuple[str, str]]:
@@ -356,42 +626,93 @@ def shared_share(short: list[str], long: list[str]) -> float:
     return matched / len(short) if short else 0.0
 
 
-def mark_pullquotes(units: list[Unit], decisions: list) -> list[tuple[str, str]]:
+def alike(tokens: list[list[str]]) -> list[set[int]]:
+    """For each text (its words), the others that may share PULLQUOTE_SHARE of its words in
+    runs of three: those holding a fifth or more of its three-word runs (a share of 3/4 in
+    runs of 3 or more leaves at least 1/4 of its three-word runs whole). An index of the
+    runs keeps this linear on long pastes, where comparing every pair would take minutes;
+    runs found in more than COMMON texts ("one of the") tell nothing and are left out."""
+    runs = [set(zip(t, t[1:], t[2:])) for t in tokens]
+    index: dict[tuple, list[int]] = {}
+    for j, these in enumerate(runs):
+        for run in these:
+            index.setdefault(run, []).append(j)
+    out = []
+    for i, these in enumerate(runs):
+        hits: dict[int, int] = {}
+        for run in these:
+            holders = index[run]
+            if len(holders) <= COMMON:
+                for j in holders:
+                    hits[j] = hits.get(j, 0) + 1
+        out.append({j for j, n in hits.items() if j != i and n >= max(1, len(these) / 5)})
+    return out
+
+
+def mark_pullquotes(units: list[Unit], decisions: list) -> tuple[list[tuple[str, str]], list[Unit]]:
+    """(blocks, their units): a unit repeating a sentence of another, or all of it, is a
+    pull quote; a long one (a whole paragraph set twice) is removed as a copy."""
     tokens = [words(u.text) for u in units]
-    paragraph_numbers = {}
-    blocks: list[tuple[str, str]] = []
-    pullquotes = set()
+    near = alike(tokens)
+    sources: dict[int, int] = {}
     for i, unit in enumerate(units):
-        if not could_be_pullquote(unit, tokens[i]):
+        if unit.bullet or len(tokens[i]) < PULLQUOTE_WORDS[0]:
             continue
-        best = max(((shared_share(tokens[i], tokens[j]), j) for j in range(len(units))
-                    if j != i and j not in pullquotes and len(tokens[j]) > len(tokens[i])), default=(0.0, -1))
-        if best[0] >= PULLQUOTE_SHARE:
-            pullquotes.add(i)
-            paragraph_numbers[i] = best[1]
-    number = 0
+        best = max(((shared_share(tokens[i], tokens[j]), j) for j in sorted(near[i])
+                    if j not in sources and sources.get(j) != i
+                    and (len(tokens[j]) > len(tokens[i]) or tokens[j] == tokens[i])), default=(0.0, -1))
+        if best[0] >= PULLQUOTE_SHARE and (could_be_pullquote(unit, tokens[i]) or best[0] >= COPY_SHARE):
+            if len(tokens[best[1]]) == len(tokens[i]) and copy_of(units, best[1], i):
+                sources[best[1]] = i  # the same words twice: the other one is the copy
+            else:
+                sources[i] = best[1]
     numbers = {}
+    for i in range(len(units)):
+        if i not in sources:
+            numbers[i] = len(numbers) + 1
+    blocks, kept = [], []
     for i, unit in enumerate(units):
-        if i not in pullquotes:
-            number += 1
-            numbers[i] = number
-    for i, unit in enumerate(units):
-        if i in pullquotes:
-            source = paragraph_numbers[i]
-            share = shared_share(tokens[i], tokens[source])
-            how = "repeats" if share == 1.0 else f"closely repeats ({share:.0%} of its words)"
-            decisions.append(Decision(unit.line, f"pull quote: “{shorten(unit.text)}” {how} "
-                                                 f"¶ {numbers[source]} (line {units[source].line}); "
-                                                 "set as a '::: pullquote' block"))
-            blocks.append(("pullquote", unit.text))
-        else:
+        if i not in sources:
             blocks.append(("paragraph", unit.text))
-    return blocks
+            kept.append(unit)
+            continue
+        source = sources[i]
+        share = shared_share(tokens[i], tokens[source])
+        how = "repeats" if share == 1.0 else f"closely repeats ({share:.0%} of its words)"
+        said = f"“{shorten(unit.text)}” {how} ¶ {numbers[source]} (line {units[source].line})"
+        if not could_be_pullquote(unit, tokens[i]):
+            decisions.append(Decision(unit.line, f"removed a second copy of a paragraph: {said}"))
+            continue
+        text, quoted = unquoted(unit.text)
+        decisions.append(Decision(unit.line, f"pull quote: {said}; set as a '::: pullquote' block"
+                                             + (", without its quotation marks" if quoted else "")))
+        blocks.append(("pullquote", text))
+        kept.append(unit)
+    return blocks, kept
+
+
+def copy_of(units: list[Unit], j: int, i: int) -> bool:
+    """Of two units with the same words, is units[j] the copy of units[i]? The one in
+    quotation marks is; else the later one."""
+    quoted_j, quoted_i = unquoted(units[j].text)[1], unquoted(units[i].text)[1]
+    return quoted_j if quoted_j != quoted_i else j > i
+
+
+QUOTED = re.compile(r'^[“"‘](?P<text>.*)[”"’]$', re.DOTALL)
+
+
+def unquoted(text: str) -> tuple[str, bool]:
+    """(text without the quotation marks around all of it, whether it had them)."""
+    m = QUOTED.match(text)
+    inner = m["text"] if m else ""
+    if not m or re.search(r'[“"]', inner):  # “A” and “B”: two quotations, not one
+        return text, False
+    return inner.strip(), True
 
 
 def could_be_pullquote(unit: Unit, tokens: list[str]) -> bool:
     low, high = PULLQUOTE_WORDS
-    sentences = len(re.findall(r"[.!?…](?:\s|$)", unit.text))
+    sentences = len(re.findall(r"[.!?…][”\"’]?(?:\s|$)", unit.text))
     return not unit.bullet and low <= len(tokens) <= high and sentences <= 2
 
 

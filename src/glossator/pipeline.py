@@ -12,10 +12,11 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .compose import compose
-from .errors import ERROR, Finding, InputError, finding
-from .fonts import font_findings
 from . import surface
+from .compose import compose
+from .errors import ERROR, WARNING, Finding, InputError, finding
+from .fonts import font_findings
+from .lint import article_findings
 from .load import load
 from .model import PAPERS, Edition, Options
 from .styles import read_stylesheets
@@ -34,14 +35,15 @@ class Checked:
 
     @property
     def warnings(self) -> tuple[Finding, ...]:
-        return tuple(f for f in self.findings if f.severity != ERROR)
+        return tuple(f for f in self.findings if f.severity == WARNING)  # not information
 
 
 def check(root: Path) -> Checked:
     """Load and compose the edition at root; every problem found is in .findings."""
     loaded = load(root)
     findings = list(loaded.findings) + font_findings(root, loaded.article, loaded.annotations) \
-        + unbreakable_findings(loaded.article, loaded.annotations) + style_findings(root)
+        + unbreakable_findings(loaded.article, loaded.annotations) + style_findings(root) \
+        + article_findings(loaded.article)
     edition = None
     if loaded.article is not None and not any(f.severity == ERROR for f in findings):
         composed = compose(loaded.article, loaded.annotations)

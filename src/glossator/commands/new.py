@@ -3,8 +3,8 @@
 Without --from, the folder holds a short sample article (Lincoln's Gettysburg
 Address, in the public domain) and one working, commented example in each
 annotation file, so `glossator check` and `glossator build` pass from the first
-minute. With --from, the article is made from text copied from a web page
-(see importer.py), every decision is reported for review, and the examples are
+minute. With --from, the article is made from text copied from a web page, or
+from the page saved as HTML (see importer.py), every decision is reported for review, and the examples are
 kept as comments only, since they quote the sample article.
 
 Nothing is ever overwritten: if any file the scaffold would write exists, or anything but a
@@ -30,10 +30,12 @@ def add_parser(sub) -> None:
     p = sub.add_parser("new", help="create an edition folder: article, annotations, styles",
                        description="Create an edition folder. Without --from it holds a sample article with "
                                    "one example of each annotation; with --from FILE the article is made from "
-                                   "text copied from a web page, and every decision taken is listed.")
+                                   "text copied from a web page (the whole page will do) or from the page "
+                                   "saved as .html, and every decision taken is listed.")
     p.add_argument("path", help="the folder to create (it may exist, if it holds none of the files written)")
     p.add_argument("--from", dest="source", metavar="FILE",
-                   help="text copied from the article's web page, made into source/article.md")
+                   help="text copied from the article's web page, or the page saved as .html, "
+                        "made into source/article.md")
     for name in META_OPTIONS:
         p.add_argument(f"--{name}", metavar=name.upper(), help=f"the article's {name}, for the front matter "
                        "(with --from)" + (": YYYY, YYYY-MM or YYYY-MM-DD" if name == "date" else ""))
@@ -52,11 +54,7 @@ def run(args) -> int:
             raise UsageError(f"--date {given['date']}: not a date ({exc}).") from exc
     imported = None
     if args.source:
-        from ..importer import import_text
-        imported = import_text(read_raw(Path(args.source)), given)
-        if not imported.blocks:
-            raise UsageError(f"{args.source}: no paragraphs found. Copy the article's text into it, "
-                             "paragraphs separated by line breaks.")
+        imported = import_file(Path(args.source), given)
     files = scaffold(imported)
     created = write_new(root, files)
     for path in created:
@@ -68,7 +66,28 @@ def run(args) -> int:
     return 0
 
 
-def read_raw(path: Path) -> str:
+def import_file(path: Path, given: dict):
+    """The article made from a text file copied from a web page, or from a saved page (.html)."""
+    from ..importer import import_html, import_text, looks_like_html
+
+    data = read_bytes(path)
+    if looks_like_html(path.name, data):
+        try:
+            imported = import_html(data, given)
+        except ValueError as exc:
+            raise UsageError(f"{path}: {exc}") from exc
+        if not imported.blocks:
+            raise UsageError(f"{path}: no paragraphs found in the page. Save the article's own page, or "
+                             "copy its text into a text file and give that.")
+        return imported
+    imported = import_text(decode(path, data), given)
+    if not imported.blocks:
+        raise UsageError(f"{path}: no paragraphs found. Copy the article's text into it, "
+                         "paragraphs separated by line breaks.")
+    return imported
+
+
+def read_bytes(path: Path) -> bytes:
     try:
         if not path.exists():
             raise UsageError(f"{path}: no such file. Give the text file copied from the article's web page.")
@@ -76,9 +95,12 @@ def read_raw(path: Path) -> str:
             raise UsageError(f"{path}: not a file. Give the text file copied from the article's web page.")
         if path.stat().st_size > MAX_RAW_BYTES:
             raise UsageError(f"{path}: larger than {MAX_RAW_BYTES // 2**20} MB; is it the article's text?")
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise UsageError(f"{path}: cannot read it ({exc.strerror or exc}).") from exc
+
+
+def decode(path: Path, data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
