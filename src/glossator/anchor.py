@@ -290,20 +290,30 @@ def yaml_quoted(text: str) -> str:
 
 
 def find_terms(article: Article, terms: tuple[Term, ...]) -> dict[str, list[Span]]:
-    """Every occurrence of every glossary term or alias, as whole words, case as written.
+    """Every occurrence of every glossary term or alias, as whole words.
 
+    A spelling in lowercase ("inflation") is found whatever its case, as at the start of a
+    sentence ("Inflation"); one with a capital (a proper noun, an acronym) only as written.
+    A straight apostrophe also finds a curly one, as the article's are curled (typography).
     Where spellings overlap ("Hezbollah" inside "Kataib Hezbollah") the longest wins,
     so each stretch of text belongs to at most one term.
     """
     spellings = sorted(((s, t.id) for t in terms for s in t.spellings), key=lambda p: -len(p[0]))
     if not spellings:
         return {}
-    pattern = re.compile("|".join(rf"(?<!\w){re.escape(s)}(?!\w)" for s, _ in spellings))
-    owner = {s: ident for s, ident in reversed(spellings)}
+    pattern = re.compile("|".join(f"({_spelling_pattern(s)})" for s, _ in spellings))
     found: dict[str, list[Span]] = {t.id: [] for t in terms}
     for index, block in enumerate(article.blocks):
         if block.kind != "paragraph":
             continue
         for m in pattern.finditer(block.text):
-            found[owner[m.group()]].append(Span(index, m.start(), m.end()))
+            found[spellings[m.lastindex - 1][1]].append(Span(index, m.start(), m.end()))
     return found
+
+
+def _spelling_pattern(spelling: str) -> str:
+    """A spelling as a whole-word pattern: case-blind if all lowercase, any apostrophe."""
+    body = "".join("['\u2019]" if c in "'\u2019" else re.escape(c) for c in spelling)
+    if spelling == spelling.lower():
+        body = f"(?i:{body})"
+    return rf"(?<!\w){body}(?!\w)"

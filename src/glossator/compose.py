@@ -6,6 +6,7 @@ Markdown becomes HTML. What the template receives is final: it only lays out.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, replace
 from itertools import pairwise
@@ -15,6 +16,7 @@ from markupsafe import escape
 
 from .anchor import Anchorer, find_terms
 from .errors import Finding, finding
+from .typography import typographer
 from .model import (Annotations, Article, Block, ComposedBlock, ComposedEvent, ComposedNote,
                     ComposedTerm, Edition, Piece, Span)
 
@@ -48,14 +50,17 @@ def compose(article: Article, annotations: Annotations, build: bool = True) -> C
 
     numbers = number_notes(annotations, note_spans)
     blocks = compose_blocks(article, numbers, note_spans, term_spans)
+    meta = article.meta
+    lang = meta.lang
     edition = Edition(
-        meta=replace(article.meta, url=article.meta.url if safe_link(article.meta.url or "") else None),
+        meta=replace(meta, url=meta.url if safe_link(meta.url or "") else None),
         blocks=blocks,
-        notes=compose_notes(annotations, note_spans, numbers),
+        notes=compose_notes(annotations, note_spans, numbers, lang),
         glossary=compose_glossary(annotations, term_spans, article),
         chronology=compose_chronology(annotations, event_spans, article),
-        bio_html=render_markdown(article.meta.bio) if article.meta.bio else None,
-        credits_html=render_markdown(article.meta.credits) if article.meta.credits else None,
+        bio_html=render_markdown(meta.bio, lang) if meta.bio else None,
+        credits_html=render_markdown(meta.credits, lang) if meta.credits else None,
+        rights_html=render_inline(meta.rights, lang) if meta.rights else None,
     )
     return Composed(edition, tuple(findings))
 
@@ -176,15 +181,18 @@ def text_pieces(text: str, run, term, first: bool) -> list[Piece]:
 
 # --- notes, glossary, chronology ---------------------------------------------------------
 
-def compose_notes(annotations: Annotations, spans: dict[str, Span], numbers: dict[str, int]):
+def compose_notes(annotations: Annotations, spans: dict[str, Span], numbers: dict[str, int], lang: str = "en"):
     by_id = {n.id: n for n in annotations.notes}
+    terms = {t.id: t.term for t in annotations.glossary}
     notes = []
     for note in annotations.notes:
         see = tuple((numbers[t], by_id[t].title or t) for t in note.see)
         notes.append(ComposedNote(
             number=numbers[note.id], id=note.id, title=note.title, kind=note.kind,
-            body_html=render_markdown(note.body), sources_html=tuple(render_inline(s) for s in note.sources),
+            body_html=render_markdown(note.body, lang),
+            sources_html=tuple(render_inline(s, lang) for s in note.sources),
             see=see, block=spans[note.id].block, where=note.where,
+            terms=tuple((t, terms[t]) for t in note.terms if t in terms),
         ))
     return tuple(sorted(notes, key=lambda n: n.number))
 
@@ -195,11 +203,22 @@ def compose_glossary(annotations: Annotations, term_spans: dict[str, list[Span]]
     for term in annotations.glossary:
         occurrences = tuple((block_id(article.blocks[s.block], s.block), s.start) for s in term_spans[term.id])
         entries.append(ComposedTerm(
-            id=term.id, term=term.term, aliases=term.aliases,
-            definition_html=render_markdown(term.definition),
+            id=term.id, term=term.term, aliases=shown_aliases(term),
+            definition_html=render_markdown(term.definition, article.meta.lang),
             see=tuple((t, by_id[t].term) for t in term.see), occurrences=occurrences,
         ))
     return tuple(sorted(entries, key=lambda e: sort_key(e.term)))
+
+
+def shown_aliases(term) -> tuple[str, ...]:
+    """The aliases worth printing beside the term: not those that differ from it, or from
+    an alias before them, only by case ("inflation (Inflation)")."""
+    seen, out = {term.term.casefold()}, []
+    for alias in term.aliases:
+        if alias.casefold() not in seen:
+            seen.add(alias.casefold())
+            out.append(alias)
+    return tuple(out)
 
 
 def sort_key(term: str) -> str:
@@ -211,10 +230,10 @@ def compose_chronology(annotations: Annotations, spans: dict[str, Span], article
     for order, event in enumerate(annotations.chronology):
         span = spans.get(event.id)
         events.append((event.date, order, ComposedEvent(
-            id=event.id, date=event.date, end=event.end, event_html=render_inline(event.event),
+            id=event.id, date=event.date, end=event.end, event_html=render_inline(event.event, article.meta.lang),
             place=(block_id(article.blocks[span.block], span.block), span.start) if span else None,
             paragraph=article.blocks[span.block].number if span else None,
-            sources_html=tuple(render_inline(s) for s in event.sources),
+            sources_html=tuple(render_inline(s, article.meta.lang) for s in event.sources),
         )))
     return tuple(e for _, _, e in sorted(events, key=lambda t: (t[0], t[1])))
 
@@ -248,7 +267,8 @@ def _link_open(renderer, tokens, idx, options, env):
     return renderer.renderToken(tokens, idx, options, env)
 
 
-def _markdown() -> MarkdownIt:
+@functools.lru_cache(maxsize=4)
+def _markdown(lang: str) -> MarkdownIt:
     # Paragraphs, emphasis, code and links only: notes ride inside the article's
     # paragraphs, where lists or headings cannot go. html=False shows raw HTML as
     # text (never interpreted, so nothing to sanitise); links must pass safe_link,
@@ -258,17 +278,14 @@ def _markdown() -> MarkdownIt:
     md.validateLink = safe_link
     md.add_render_rule("text", _text_with_caps)
     md.add_render_rule("link_open", _link_open)
-    return md
+    return typographer(md, lang)  # quotes and dashes as the article's (load)
 
 
-_MD = _markdown()
-
-
-def render_markdown(text: str) -> str:
+def render_markdown(text: str, lang: str = "en") -> str:
     """Markdown paragraphs as <span class="para"> (display: block), valid inside <p>."""
-    html = _MD.render(text).strip()
+    html = _markdown(lang).render(text).strip()
     return html.replace("<p>", '<span class="para">').replace("</p>", "</span>")
 
 
-def render_inline(text: str) -> str:
-    return _MD.renderInline(text).strip()
+def render_inline(text: str, lang: str = "en") -> str:
+    return _markdown(lang).renderInline(text).strip()
