@@ -16,7 +16,7 @@ from markupsafe import escape
 
 from .anchor import Anchorer, find_terms
 from .errors import Finding, finding
-from .typography import typographer
+from .typography import smarten, typographer
 from .model import (Annotations, Article, Block, ComposedBlock, ComposedEvent, ComposedNote,
                     ComposedTerm, Edition, Piece, Span)
 
@@ -53,10 +53,11 @@ def compose(article: Article, annotations: Annotations, build: bool = True) -> C
     meta = article.meta
     lang = meta.lang
     edition = Edition(
-        meta=replace(meta, url=meta.url if safe_link(meta.url or "") else None),
+        meta=replace(meta, url=meta.url if safe_link(meta.url or "") else None, title=smarten(meta.title, lang),
+                     subtitle=smarten(meta.subtitle, lang) if meta.subtitle else None),
         blocks=blocks,
         notes=compose_notes(annotations, note_spans, numbers, lang),
-        glossary=compose_glossary(annotations, term_spans, article),
+        glossary=compose_glossary(annotations, term_spans, article, lang),
         chronology=compose_chronology(annotations, event_spans, article),
         bio_html=render_markdown(meta.bio, lang) if meta.bio else None,
         credits_html=render_markdown(meta.credits, lang) if meta.credits else None,
@@ -188,24 +189,26 @@ def compose_notes(annotations: Annotations, spans: dict[str, Span], numbers: dic
     for note in annotations.notes:
         see = tuple((numbers[t], by_id[t].title or t) for t in note.see)
         notes.append(ComposedNote(
-            number=numbers[note.id], id=note.id, title=note.title, kind=note.kind,
+            number=numbers[note.id], id=note.id, title=smarten(note.title, lang) if note.title else None,
+            kind=note.kind,
             body_html=render_markdown(note.body, lang),
             sources_html=tuple(render_inline(s, lang) for s in note.sources),
             see=see, block=spans[note.id].block, where=note.where,
-            terms=tuple((t, terms[t]) for t in note.terms if t in terms),
+            terms=tuple((t, smarten(terms[t], lang)) for t in note.terms if t in terms),
         ))
     return tuple(sorted(notes, key=lambda n: n.number))
 
 
-def compose_glossary(annotations: Annotations, term_spans: dict[str, list[Span]], article: Article):
+def compose_glossary(annotations: Annotations, term_spans: dict[str, list[Span]], article: Article,
+                     lang: str = "en"):
     by_id = {t.id: t for t in annotations.glossary}
     entries = []
     for term in annotations.glossary:
         occurrences = tuple((block_id(article.blocks[s.block], s.block), s.start) for s in term_spans[term.id])
         entries.append(ComposedTerm(
-            id=term.id, term=term.term, aliases=shown_aliases(term),
-            definition_html=render_markdown(term.definition, article.meta.lang),
-            see=tuple((t, by_id[t].term) for t in term.see), occurrences=occurrences,
+            id=term.id, term=smarten(term.term, lang), aliases=tuple(smarten(a, lang) for a in shown_aliases(term)),
+            definition_html=render_markdown(term.definition, lang),
+            see=tuple((t, smarten(by_id[t].term, lang)) for t in term.see), occurrences=occurrences,
         ))
     return tuple(sorted(entries, key=lambda e: sort_key(e.term)))
 

@@ -7,6 +7,7 @@ Code spans and the text of autolinks stay as written; markdown-it's other replac
 """
 from __future__ import annotations
 
+import functools
 import re
 
 from markdown_it import MarkdownIt
@@ -56,3 +57,15 @@ def _dashes(state) -> None:
                 in_autolink = False
             elif child.type == "text" and not in_autolink and "--" in child.content:
                 child.content = dashes(child.content)
+
+
+@functools.lru_cache(maxsize=4)
+def _plain(lang: str) -> MarkdownIt:
+    md = MarkdownIt("zero")  # no Markdown at all: only the text, and the typographer
+    return typographer(md, lang)
+
+
+def smarten(text: str, lang: str) -> str:
+    """Plain text (a note's title, a term) with the article's quotes and dashes."""
+    tokens = _plain(lang).parseInline(text)
+    return "".join(child.content if child.type == "text" else "\n" for child in tokens[0].children or ())
