@@ -332,3 +332,15 @@ def test_a_note_kind_is_a_label_and_an_unknown_one_says_the_closest(tmp_path):
     assert found[0].message == "note 'b': kind 'persn' is not one Glossator knows (did you mean 'person'?)"
     edition = checked(tmp_path / "2", notes=notes.replace("persn", "person")).edition
     assert '<span class="note-kind">group</span>' in html_of(edition)
+
+
+def test_a_straight_quote_anchors_in_a_french_article_with_guillemets(tmp_path):
+    article = front("title: T", "author: A", "lang: fr", body='\nIl a dit "non" deux fois, puis il est parti.\n')
+    notes = """\
+    - id: a
+      quote: Il a dit "non" deux fois
+      body: x
+    """
+    result = checked(tmp_path, article, notes=notes)
+    assert result.findings == ()
+    assert "".join(p.text for p in result.edition.blocks[0].pieces).startswith("Il a dit «\u00a0non\u00a0» deux fois")
