@@ -37,8 +37,9 @@ class Timeline:
     label_size: float = LABEL_SIZE
 
 
-def build_timeline(events: tuple[ComposedEvent, ...], width: float, plain_labels: dict) -> Timeline | None:
-    """plain_labels: event id -> text for the mark's tooltip."""
+def build_timeline(events: tuple[ComposedEvent, ...], width: float, plain_labels: dict,
+                   lang: str = "en") -> Timeline | None:
+    """plain_labels: event id -> text for the mark's tooltip; lang: how its date is written."""
     if not events:
         return None
     first = min(e.date.year for e in events)
@@ -62,7 +63,7 @@ def build_timeline(events: tuple[ComposedEvent, ...], width: float, plain_labels
         if row == len(rows_end):
             rows_end.append(right)
         rows_end[row] = right
-        marks.append(Mark(x, end_x, row, f"{event.date.display()}: {plain_labels.get(event.id, '')}"))
+        marks.append(Mark(x, end_x, row, f"{event.date.display(lang)}: {plain_labels.get(event.id, '')}"))
     axis_y = len(rows_end) * ROW + DOT
     ticks = tuple((inset + (y - first) * scale, y) for y in years)
     return Timeline(width, axis_y + 14, axis_y, tuple(marks), ticks)
