@@ -87,7 +87,7 @@ def test_a_typo_is_placed_with_the_corrected_quote():
 
 
 def test_the_corrected_quote_is_valid_yaml_even_with_quotation_marks():
-    art = article('He said "no" twice, then left the room.')
+    art = article(r'He said \"no\" twice, then left the room.')  # escaped: not curled
     r = resolve(art, 'He said "noo" twice, then left')
     assert r.findings[0].hint == 'If that is the passage, set quote: "He said \\"no\\" twice, then left"'
 

@@ -78,7 +78,7 @@ def test_references_point_at_the_id_in_the_list(tmp_path):
         """)
     assert found == [("N101", NOTES, 6, 7)]
     assert loaded.findings[0].message == (
-        "note 'sofa': see: 'quds-forse' is not a note id (did you mean 'quds-force'?)")
+        "note 'sofa': see: 'quds-forse' is neither a note nor a glossary entry (did you mean 'quds-force'?)")
 
 
 def test_an_item_with_a_problem_still_counts_as_a_target_of_see(tmp_path):

@@ -97,7 +97,7 @@ def test_bad_usage_is_refused_before_anything_is_written(tmp_path):
         (("--from", tmp_path / "missing.txt"), "no such file"),
         (("--from", tmp_path), "not a file"),
         (("--from", latin1), "not UTF-8 text (byte 0xe9 at offset 3)"),
-        (("--from", good, "--date", "3 January 2020"), "not a date"),
+        (("--from", good, "--date", "03/01/2020"), "not a date"),
     ]
     for args, message in cases:
         result = run_cli("new", tmp_path / "ed", *args)

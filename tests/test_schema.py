@@ -58,6 +58,7 @@ def test_the_bundled_annotations_are_valid(spec):
     ("y106-see-is-a-mapping", schema.NOTES), ("y106-id-with-capitals", schema.NOTES),
     ("y110-empty-body", schema.NOTES), ("y102-mapping-at-top", schema.CHRONOLOGY),
     ("y103-item-not-a-mapping", schema.NOTES), ("c101-not-iso", schema.CHRONOLOGY),
+    ("n104-unknown-kind", schema.NOTES),
 ])
 def test_what_the_loader_refuses_the_schema_refuses(case, spec, tmp_path):
     root = tmp_path / "ed"

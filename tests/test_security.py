@@ -359,10 +359,10 @@ def test_html_edition_has_no_script_and_only_safe_links(hostile):
 
 def test_neutralised_markup_is_shown_as_text(hostile):
     html = (hostile.root / "output" / "escaped.html").read_text(encoding="utf-8")
-    assert "&lt;script&gt;alert(&#39;note&#39;)&lt;/script&gt;" in html
+    assert "&lt;script&gt;alert(‘note’)&lt;/script&gt;" in html  # escaped; its quotes curled like any text's
     assert "[one](javascript:alert(1))" in html  # the link stays visible as text, not a link
     text = " ".join(pdf_pages_text(hostile.root / "output" / "escaped.pdf"))
-    assert "<script>alert('note')</script>" in text
+    assert "<script>alert(‘note’)</script>" in text
 
 
 def test_pdf_has_no_script_no_embedded_file_and_nothing_foreign(hostile):

@@ -231,7 +231,7 @@ KICKER = "Congressional Record, Proceedings and Debates of 1947"
 def long_title_pdf(tmp_path_factory):
     root = tmp_path_factory.mktemp("truman")
     article = (f"---\ntitle: {LONG_TITLE}\nauthor: Harry S. Truman\npublication: {KICKER}\n"
-               "date: 1947-03-12\nlang: en\n---\n\nMr. President, Mr. Speaker, Members of the Congress "
+               "date: 1947-03-12\nlang: en-GB\n---\n\nMr. President, Mr. Speaker, Members of the Congress "
                "of the United States: the gravity of the situation which confronts the world today "
                "necessitates my appearance before a joint session of the Congress.\n")
     make_edition(root, article=article)

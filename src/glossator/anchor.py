@@ -5,8 +5,9 @@ paragraphs, never in pull quotes), trying tiers in order and stopping at the
 first that finds something:
 
 1. exact;
-2. normalised: NFKC, quotes and apostrophes straight, every dash alike, runs of
-   white space as one space, soft hyphens and zero-width characters ignored;
+2. normalised: NFKC, quotes and apostrophes straight (guillemets too, without the
+   no-break space inside them), every dash alike, runs of white space as one space, soft
+   hyphens and zero-width characters ignored;
 3. normalised and case-folded (a warning says the case differs);
 4. approximate, for quotes of FUZZY_LENGTH characters or more: the least edit
    distance within a paragraph (edlib's infix alignment), on the case-folded
@@ -40,8 +41,9 @@ _FOLD = {
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'",
     "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
     "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-",
-    "\u2212": "-",
+    "\u2212": "-", "\u00ab": '"', "\u00bb": '"', "\u2039": "'", "\u203a": "'",
 }
+_GUILLEMETS = "\u00ab\u00bb\u2039\u203a"  # French sets a no-break space inside them: « mot »
 _IGNORED = {"\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"}
 
 
@@ -56,7 +58,7 @@ def fold(text: str, casefold: bool = False) -> Folded:
     out: list[str] = []
     origin: list[int] = []
     for i, ch in enumerate(text):
-        if ch in _IGNORED:
+        if ch in _IGNORED or (ch in "\u00a0\u202f" and _beside_guillemet(text, i)):
             continue
         for c in unicodedata.normalize("NFKC", ch):
             c = _FOLD.get(c, c)
@@ -70,6 +72,10 @@ def fold(text: str, casefold: bool = False) -> Folded:
                 out.append(piece)
                 origin.append(i)
     return Folded("".join(out), tuple(origin))
+
+
+def _beside_guillemet(text: str, i: int) -> bool:
+    return (i > 0 and text[i - 1] in _GUILLEMETS) or (i + 1 < len(text) and text[i + 1] in _GUILLEMETS)
 
 
 def fold_plain(text: str, casefold: bool = False) -> str:
@@ -290,20 +296,30 @@ def yaml_quoted(text: str) -> str:
 
 
 def find_terms(article: Article, terms: tuple[Term, ...]) -> dict[str, list[Span]]:
-    """Every occurrence of every glossary term or alias, as whole words, case as written.
+    """Every occurrence of every glossary term or alias, as whole words.
 
+    A spelling in lowercase ("inflation") is found whatever its case, as at the start of a
+    sentence ("Inflation"); one with a capital (a proper noun, an acronym) only as written.
+    A straight apostrophe also finds a curly one, as the article's are curled (typography).
     Where spellings overlap ("Hezbollah" inside "Kataib Hezbollah") the longest wins,
     so each stretch of text belongs to at most one term.
     """
     spellings = sorted(((s, t.id) for t in terms for s in t.spellings), key=lambda p: -len(p[0]))
     if not spellings:
         return {}
-    pattern = re.compile("|".join(rf"(?<!\w){re.escape(s)}(?!\w)" for s, _ in spellings))
-    owner = {s: ident for s, ident in reversed(spellings)}
+    pattern = re.compile("|".join(f"({_spelling_pattern(s)})" for s, _ in spellings))
     found: dict[str, list[Span]] = {t.id: [] for t in terms}
     for index, block in enumerate(article.blocks):
         if block.kind != "paragraph":
             continue
         for m in pattern.finditer(block.text):
-            found[owner[m.group()]].append(Span(index, m.start(), m.end()))
+            found[spellings[m.lastindex - 1][1]].append(Span(index, m.start(), m.end()))
     return found
+
+
+def _spelling_pattern(spelling: str) -> str:
+    """A spelling as a whole-word pattern: case-blind if all lowercase, any apostrophe."""
+    body = "".join("['\u2019]" if c in "'\u2019" else re.escape(c) for c in spelling)
+    if spelling == spelling.lower():
+        body = f"(?i:{body})"
+    return rf"(?<!\w){body}(?!\w)"

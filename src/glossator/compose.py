@@ -6,6 +6,7 @@ Markdown becomes HTML. What the template receives is final: it only lays out.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, replace
 from itertools import pairwise
@@ -16,6 +17,7 @@ from markupsafe import escape
 from . import ids
 from .anchor import Anchorer, find_terms
 from .errors import Finding, finding
+from .typography import smarten, typographer
 from .model import (Annotations, Article, Block, ComposedBlock, ComposedEvent, ComposedNote,
                     ComposedTerm, Edition, Piece, Span)
 
@@ -49,14 +51,18 @@ def compose(article: Article, annotations: Annotations, build: bool = True) -> C
 
     numbers = number_notes(annotations, note_spans)
     blocks = compose_blocks(article, numbers, note_spans, term_spans)
+    meta = article.meta
+    lang = meta.lang
     edition = Edition(
-        meta=replace(article.meta, url=article.meta.url if safe_link(article.meta.url or "") else None),
+        meta=replace(meta, url=meta.url if safe_link(meta.url or "") else None, title=smarten(meta.title, lang),
+                     subtitle=smarten(meta.subtitle, lang) if meta.subtitle else None),
         blocks=blocks,
-        notes=compose_notes(annotations, note_spans, numbers),
-        glossary=compose_glossary(annotations, term_spans, article),
+        notes=compose_notes(annotations, note_spans, numbers, lang),
+        glossary=compose_glossary(annotations, term_spans, article, lang),
         chronology=compose_chronology(annotations, event_spans, article),
-        bio_html=render_markdown(article.meta.bio) if article.meta.bio else None,
-        credits_html=render_markdown(article.meta.credits) if article.meta.credits else None,
+        bio_html=render_markdown(meta.bio, lang) if meta.bio else None,
+        credits_html=render_markdown(meta.credits, lang) if meta.credits else None,
+        rights_html=render_inline(meta.rights, lang) if meta.rights else None,
     )
     return Composed(edition, tuple(findings))
 
@@ -177,30 +183,46 @@ def text_pieces(text: str, run, term, first: bool) -> list[Piece]:
 
 # --- notes, glossary, chronology ---------------------------------------------------------
 
-def compose_notes(annotations: Annotations, spans: dict[str, Span], numbers: dict[str, int]):
+def compose_notes(annotations: Annotations, spans: dict[str, Span], numbers: dict[str, int], lang: str = "en"):
     by_id = {n.id: n for n in annotations.notes}
+    terms = {t.id: t.term for t in annotations.glossary}
     notes = []
     for note in annotations.notes:
         see = tuple((numbers[t], by_id[t].title or t) for t in note.see)
         notes.append(ComposedNote(
-            number=numbers[note.id], id=note.id, title=note.title, kind=note.kind,
-            body_html=render_markdown(note.body), sources_html=tuple(render_inline(s) for s in note.sources),
+            number=numbers[note.id], id=note.id, title=smarten(note.title, lang) if note.title else None,
+            kind=note.kind,
+            body_html=render_markdown(note.body, lang),
+            sources_html=tuple(render_inline(s, lang) for s in note.sources),
             see=see, block=spans[note.id].block, where=note.where,
+            terms=tuple((t, smarten(terms[t], lang)) for t in note.terms if t in terms),
         ))
     return tuple(sorted(notes, key=lambda n: n.number))
 
 
-def compose_glossary(annotations: Annotations, term_spans: dict[str, list[Span]], article: Article):
+def compose_glossary(annotations: Annotations, term_spans: dict[str, list[Span]], article: Article,
+                     lang: str = "en"):
     by_id = {t.id: t for t in annotations.glossary}
     entries = []
     for term in annotations.glossary:
         occurrences = tuple((block_id(article.blocks[s.block], s.block), s.start) for s in term_spans[term.id])
         entries.append(ComposedTerm(
-            id=term.id, term=term.term, aliases=term.aliases,
-            definition_html=render_markdown(term.definition),
-            see=tuple((t, by_id[t].term) for t in term.see), occurrences=occurrences,
+            id=term.id, term=smarten(term.term, lang), aliases=tuple(smarten(a, lang) for a in shown_aliases(term)),
+            definition_html=render_markdown(term.definition, lang),
+            see=tuple((t, smarten(by_id[t].term, lang)) for t in term.see), occurrences=occurrences,
         ))
     return tuple(sorted(entries, key=lambda e: sort_key(e.term)))
+
+
+def shown_aliases(term) -> tuple[str, ...]:
+    """The aliases worth printing beside the term: not those that differ from it, or from
+    an alias before them, only by case ("inflation (Inflation)")."""
+    seen, out = {term.term.casefold()}, []
+    for alias in term.aliases:
+        if alias.casefold() not in seen:
+            seen.add(alias.casefold())
+            out.append(alias)
+    return tuple(out)
 
 
 def sort_key(term: str) -> str:
@@ -212,10 +234,10 @@ def compose_chronology(annotations: Annotations, spans: dict[str, Span], article
     for order, event in enumerate(annotations.chronology):
         span = spans.get(event.id)
         events.append((event.date, order, ComposedEvent(
-            id=event.id, date=event.date, end=event.end, event_html=render_inline(event.event),
+            id=event.id, date=event.date, end=event.end, event_html=render_inline(event.event, article.meta.lang),
             place=(block_id(article.blocks[span.block], span.block), span.start) if span else None,
             paragraph=article.blocks[span.block].number if span else None,
-            sources_html=tuple(render_inline(s) for s in event.sources),
+            sources_html=tuple(render_inline(s, article.meta.lang) for s in event.sources),
         )))
     return tuple(e for _, _, e in sorted(events, key=lambda t: (t[0], t[1])))
 
@@ -249,7 +271,8 @@ def _link_open(renderer, tokens, idx, options, env):
     return renderer.renderToken(tokens, idx, options, env)
 
 
-def _markdown() -> MarkdownIt:
+@functools.lru_cache(maxsize=4)
+def _markdown(lang: str) -> MarkdownIt:
     # Paragraphs, emphasis, code and links only: notes ride inside the article's
     # paragraphs, where lists or headings cannot go. html=False shows raw HTML as
     # text (never interpreted, so nothing to sanitise); links must pass safe_link,
@@ -259,17 +282,14 @@ def _markdown() -> MarkdownIt:
     md.validateLink = safe_link
     md.add_render_rule("text", _text_with_caps)
     md.add_render_rule("link_open", _link_open)
-    return md
+    return typographer(md, lang)  # quotes and dashes as the article's (load)
 
 
-_MD = _markdown()
-
-
-def render_markdown(text: str) -> str:
+def render_markdown(text: str, lang: str = "en") -> str:
     """Markdown paragraphs as <span class="para"> (display: block), valid inside <p>."""
-    html = _MD.render(text).strip()
+    html = _markdown(lang).render(text).strip()
     return html.replace("<p>", '<span class="para">').replace("</p>", "</span>")
 
 
-def render_inline(text: str) -> str:
-    return _MD.renderInline(text).strip()
+def render_inline(text: str, lang: str = "en") -> str:
+    return _markdown(lang).renderInline(text).strip()

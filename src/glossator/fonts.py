@@ -48,7 +48,8 @@ def texts(article: Article | None, annotations: Annotations):
     """(place, what it is, text) of everything the edition prints from its own files."""
     if article is not None:
         meta = article.meta  # None when the front matter could not be read
-        front = [meta.title, meta.author, meta.publication, meta.subtitle, meta.url, meta.bio, meta.credits] if meta else []
+        front = [meta.title, meta.author, meta.publication, meta.subtitle, meta.url, meta.bio, meta.credits,
+                 meta.editor, meta.rights, meta.abstract, *meta.keywords] if meta else []
         yield Where(article.where.path, 1), "front matter", "\n".join(t for t in front if t)
         for block in article.blocks:
             what = f"¶ {block.number}" if block.number else block.kind

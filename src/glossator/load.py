@@ -21,8 +21,9 @@ from mdit_py_plugins.container import container_plugin
 
 from . import schema
 from .errors import Finding, finding
+from .typography import typographer
 from .model import (Annotations, Article, Block, Event, Meta, Note, PartialDate, Quote,
-                    Run, Term, Where, slugify)
+                    Run, Term, Where, join_names, slugify)
 
 ARTICLE = "source/article.md"
 ANNOTATIONS = "annotations"
@@ -272,8 +273,14 @@ def _char_at(text: str, line: int, column: int) -> str:
 
 # --- the article ---------------------------------------------------------------------
 
-_META_FIELDS = ("title", "author", "publication", "date", "url", "lang", "subtitle", "bio", "credits", "slug")
+# Front matter fields: one line of text each, but for the names, which may be a list
+# (Pandoc) or Quarto's {name: ...} objects, and the keywords, a list or one line with commas.
+_META_FIELDS = ("title", "author", "publication", "date", "url", "lang", "subtitle", "bio", "credits", "slug",
+                "editor", "rights", "keywords", "abstract")
+_META_NAMES = ("author", "editor")
+_META_ALIASES = {"annotator": "editor", "description": "abstract"}  # Quarto's and Pandoc's words
 _META_REQUIRED = ("title", "author")
+_DATE_FIX = "Write it as 1947-03-12, “March 12, 1947” or “12 March 1947”; or a year (1947) or a month (1947-03)."
 
 
 def load_article(root: Path, findings: list) -> Article | None:
@@ -285,7 +292,7 @@ def load_article(root: Path, findings: list) -> Article | None:
         findings.append(finding("S103", Where(ARTICLE, 1)))
         return None
     meta = parse_meta(front, findings)
-    blocks = parse_blocks(body, body_line, findings)
+    blocks = parse_blocks(body, body_line, findings, meta.lang if meta else "en")
     if not any(b.kind == "paragraph" for b in blocks):
         findings.append(finding("S108", Where(ARTICLE, body_line)))
         return None  # nothing to anchor in: every quote would be reported missing too
@@ -319,16 +326,17 @@ def parse_meta(front: str, findings: list) -> Meta | None:
             date = PartialDate.parse(values["date"])
         except ValueError as exc:
             findings.append(finding("S106", places["date"], field="date",
-                                    reason=f"“{values['date']}” is not a date: {exc}",
-                                    fix="Write it as YYYY, YYYY-MM or YYYY-MM-DD."))
+                                    reason=f"“{values['date']}” is not a date: {exc}", fix=_DATE_FIX))
             ok = False
     if not ok:
         return None
+    authors = values["author"]
     return Meta(
-        title=values["title"], author=values["author"], publication=values.get("publication") or "",
+        title=values["title"], author=join_names(authors), publication=values.get("publication") or "",
         date=date, lang=values.get("lang") or "en", slug=slugify(values.get("slug") or values["title"]),
         url=values.get("url"), subtitle=values.get("subtitle"), bio=values.get("bio"),
-        credits=values.get("credits"),
+        credits=values.get("credits"), authors=authors, editors=values.get("editor", ()),
+        rights=values.get("rights"), keywords=values.get("keywords", ()), abstract=values.get("abstract"),
     )
 
 
@@ -355,21 +363,34 @@ def meta_node(front: str, findings: list):
 
 
 def meta_values(node, findings: list) -> tuple[dict, dict, bool]:
-    """({field: text}, {field: Where}, no problems) from the front matter's mapping node."""
+    """({field: value}, {field: Where}, no problems) from the front matter's mapping node.
+    A value is text, but for the names and keywords: tuples of texts."""
     values, places, wrong = {}, {}, set()
+    report_repeated_keys(node, findings)
+    seen: dict[str, tuple[str, Where]] = {}
     for key_node, value_node in node.value:
-        key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else _node_kind(key_node)
+        written = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else _node_kind(key_node)
+        key = _META_ALIASES.get(written, written)
         where = _where(ARTICLE, key_node, 2)
-        if key not in _META_FIELDS:
-            findings.append(finding("S107", where, field=key, suggestion=_did_you_mean(key, _META_FIELDS),
-                                    known=", ".join(_META_FIELDS)))
+        if key in seen:  # the same name is reported by report_repeated_keys; here, an alias
+            if seen[key][0] != written:
+                findings.append(finding("S113", where, field=written,
+                                        first=f"as '{seen[key][0]}' at line {seen[key][1].line}"))
             wrong.add(key)
-        elif not isinstance(value_node, yaml.ScalarNode):
-            findings.append(finding("S106", where, field=key, reason=f"must be text, found {_node_kind(value_node)}",
-                                    fix=f"Write '{key}:' as one line of text, or a '>-' block."))
+            continue
+        seen[key] = (written, where)
+        if key not in _META_FIELDS:  # Pandoc keeps what it does not know: so do we, with a word
+            findings.append(finding("S107", where, field=written,
+                                    suggestion=_did_you_mean(written, _META_FIELDS + tuple(_META_ALIASES)),
+                                    known=", ".join(_META_FIELDS + tuple(_META_ALIASES))))
+            continue
+        value, reason = meta_value(key, value_node)
+        if reason:
+            findings.append(finding("S106", where, field=written, reason=reason, fix=_META_FIXES.get(
+                key, f"Write '{written}:' as one line of text, or a '>-' block.")))
             wrong.add(key)
-        elif value_node.tag != "tag:yaml.org,2002:null" and value_node.value.strip():
-            values[key], places[key] = value_node.value.strip(), _where(ARTICLE, value_node, 2)
+        elif value:
+            values[key], places[key] = value, _where(ARTICLE, value_node, 2)
     for key in _META_REQUIRED:
         if key not in values and key not in wrong:
             findings.append(finding("S105", Where(ARTICLE, 1), field=key))
@@ -377,10 +398,78 @@ def meta_values(node, findings: list) -> tuple[dict, dict, bool]:
     return values, places, not wrong
 
 
-def _markdown() -> MarkdownIt:
+_META_FIXES = {
+    "author": "Write one name, a list of names ('author: [A, B]'), or a list of 'name:' entries.",
+    "editor": "Write one name, a list of names ('editor: [A, B]'), or a list of 'name:' entries.",
+    "keywords": "Write a list ('keywords: [a, b]') or one line of words separated by commas.",
+}
+
+
+def meta_value(key: str, node):
+    """(value, None), (None, None) if empty, or (None, why it is wrong)."""
+    if key in _META_NAMES:
+        return meta_names(node)
+    if key == "keywords":
+        if isinstance(node, yaml.ScalarNode):
+            words = [w.strip() for w in node.value.split(",")] if node.tag != "tag:yaml.org,2002:null" else []
+            return tuple(w for w in words if w), None
+        if isinstance(node, yaml.SequenceNode) and all(isinstance(c, yaml.ScalarNode) for c in node.value):
+            return tuple(c.value.strip() for c in node.value if c.value.strip()), None
+        return None, f"must be a list of words, found {_node_kind(node)}"
+    if not isinstance(node, yaml.ScalarNode):
+        return None, f"must be text, found {_node_kind(node)}"
+    if node.tag == "tag:yaml.org,2002:null" or not node.value.strip():
+        return None, None
+    return node.value.strip(), None
+
+
+def meta_names(node):
+    """A name, a list of names, Quarto's {name: ...} objects, or a list of those."""
+    items = node.value if isinstance(node, yaml.SequenceNode) else [node]
+    names = []
+    for item in items:
+        if isinstance(item, yaml.MappingNode):  # Quarto: name, affiliation, orcid...; the name is printed
+            item = next((v for k, v in item.value if getattr(k, "value", None) == "name"), None)
+            if item is None:
+                return None, "must give each person a 'name:', found a mapping without one"
+        if not isinstance(item, yaml.ScalarNode):
+            return None, f"must be a name or a list of names, found {_node_kind(item)}"
+        if item.tag != "tag:yaml.org,2002:null" and item.value.strip():
+            names.append(" ".join(item.value.split()))
+    return tuple(names), None
+
+
+def report_repeated_keys(node, findings: list, rel: str = ARTICLE, first_line: int = 2) -> None:
+    """A key given twice in any mapping under `node` (YAML would silently keep the last):
+    an error at the second one, naming the line of the first."""
+    for key_node, first in repeated_keys(node):
+        findings.append(finding("S113", _where(rel, key_node, first_line), field=key_node.value,
+                                first=f"at line {_where(rel, first, first_line).line}"))
+
+
+def repeated_keys(node):
+    """(key node, the first key node of that name) for every repeated key, at every depth."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, yaml.MappingNode):
+            first: dict[str, object] = {}
+            for key, value in current.value:
+                if isinstance(key, yaml.ScalarNode):
+                    if key.value in first:
+                        yield key, first[key.value]
+                    else:
+                        first[key.value] = key
+                stack.append(value)
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+
+
+@functools.lru_cache(maxsize=4)
+def _markdown(lang: str) -> MarkdownIt:
     # html=False: raw HTML in the article is shown as text, never passed through.
-    md = MarkdownIt("commonmark", {"html": False, "typographer": False})
-    return md.use(container_plugin, name="pullquote")
+    md = MarkdownIt("commonmark", {"html": False})
+    return typographer(md.use(container_plugin, name="pullquote"), lang)
 
 
 _UNSUPPORTED = {"bullet_list_open": "a list", "ordered_list_open": "a numbered list",
@@ -389,8 +478,9 @@ _UNSUPPORTED = {"bullet_list_open": "a list", "ordered_list_open": "a numbered l
                 "table_open": "a table", "html_block": "an HTML block"}
 
 
-def parse_blocks(body: str, first_line: int, findings: list) -> list[Block]:
-    tokens = _markdown().parse(body)
+def parse_blocks(body: str, first_line: int, findings: list, lang: str = "en") -> list[Block]:
+    """The article's blocks, its straight quotes curled for `lang` and '--' made dashes."""
+    tokens = _markdown(lang).parse(body)
     blocks: list[Block] = []
     in_pullquote = False
     number = 0
@@ -471,9 +561,8 @@ def load_annotations(root: Path, findings: list) -> Annotations:
     events = read_items(root, schema.CHRONOLOGY, findings)
     # Cross-checks look at every item, even one with a problem of its own, so that
     # one mistake does not also make references to that item look wrong.
+    notes, terms = resolve_see(notes, terms, findings)
     firsts = check_unique_ids(notes, schema.NOTES, findings) + check_unique_ids(terms, schema.GLOSSARY, findings)
-    check_see(notes, "N101", findings)
-    check_see(terms, "G103", findings)
     check_spellings(terms, findings)
     made = [(item, make_event(item, findings)) for item in events if item.ok]
     made = [(item, event) for item, event in made if event is not None]
@@ -532,13 +621,21 @@ def read_item(rel: str, spec: schema.FileSpec, index: int, node, findings: list)
                                     known=", ".join(spec.known), **details))
             ok = False
             continue
+        for repeat, first in repeated_keys(value_node):  # inside a value: a Quarto-like mapping
+            findings.append(finding("Y113", _where(rel, repeat), field=f"{key}: {repeat.value}",
+                                    first=_where(rel, first).line, **details))
+            ok = False
         value, problem = convert(value_node, kinds[key])
         if problem == "empty":
             findings.append(finding("Y110", where, field=key, **details))
             ok = False
         elif problem:
             findings.append(finding("Y106", where, field=key, expected=problem,
-                                    found=_node_kind(value_node), **details))
+                                    found=_found_in(value_node, kinds[key]), **details))
+            ok = False
+        elif kinds[key] == schema.NOTE_KIND and value not in schema.NOTE_KINDS:
+            findings.append(finding("N104", _where(rel, value_node), kind=value, known=", ".join(schema.NOTE_KINDS),
+                                    suggestion=_did_you_mean(value, schema.NOTE_KINDS), **details))
             ok = False
         else:
             values[key], places[key] = value, _where(rel, value_node)
@@ -565,15 +662,27 @@ _EXPECTED = {
     schema.ID: "an id of lowercase letters, digits and hyphens (like 'quds-force')",
     schema.ID_LIST: "an id or a list of ids", schema.DATE: "a date like \"2020-01-03\"",
     schema.COUNT: "a whole number from 1 up",
+    schema.REF_LIST: "an entry's id, term or alias, or a list of them",
+    schema.NOTE_KIND: "one word: " + ", ".join(schema.NOTE_KINDS),
 }
+_ITEM_KIND = {schema.TEXT_LIST: schema.TEXT, schema.ID_LIST: schema.ID, schema.REF_LIST: schema.TEXT}
+
+
+def _found_in(node, kind: str) -> str:
+    """What a wrong value is, as a message says it: for a list, its first wrong item."""
+    if kind in _ITEM_KIND and isinstance(node, yaml.SequenceNode):
+        for k, child in enumerate(node.value, 1):
+            if convert(child, _ITEM_KIND[kind])[1]:
+                return f"{_node_kind(child)} as item {k} of the list"
+    return _node_kind(node)
 
 
 def convert(node, kind: str):
     """(value, None) or (None, what was expected). Reads scalars as the text written, never
     constructing YAML objects, so tags, aliases and anchors cannot smuggle anything in."""
-    if kind in (schema.TEXT_LIST, schema.ID_LIST):
+    if kind in _ITEM_KIND:
         nodes = node.value if isinstance(node, yaml.SequenceNode) else [node]
-        single = schema.TEXT if kind == schema.TEXT_LIST else schema.ID
+        single = _ITEM_KIND[kind]
         out = []
         for child in nodes:
             value, problem = convert(child, single)
@@ -607,7 +716,7 @@ def make_note(item: Item) -> Note:
     v = item.values
     return Note(id=v["id"], quote=make_quote(item), body=v["body"], where=item.where,
                 title=v.get("title"), kind=v.get("kind"), see=v.get("see", ()),
-                sources=v.get("sources", ()))
+                terms=v.get("see-terms", ()), sources=v.get("sources", ()))
 
 
 def make_term(item: Item) -> Term:
@@ -660,15 +769,60 @@ def check_unique_ids(items: list[Item], spec: schema.FileSpec, findings: list) -
     return firsts
 
 
-def check_see(items: list[Item], code: str, findings: list) -> None:
-    """Every id in a 'see:' names another item of the same file."""
-    known = {item_id(item) for item in items} - {None}
-    for item in items:
+def resolve_see(notes: list[Item], terms: list[Item], findings: list) -> tuple[list[Item], list[Item]]:
+    """Each 'see:' entry as ids: a term's names a glossary entry by id, term or alias; a
+    note's names another note by id, or else a glossary entry (kept apart, in 'see-terms').
+    An entry that names nothing is an error that names the closest one."""
+    glossary = entry_names(terms)
+    note_ids = {i: i for i in (item_id(item) for item in notes) if i}
+
+    def resolved(item: Item, code: str, kinds: tuple[dict, ...]) -> Item:
+        values = dict(item.values)
+        found: list[list[str]] = [[] for _ in kinds]
         for k, target in enumerate(item.values.get("see", ())):
-            if target not in known:
+            for names, out in zip(kinds, found):
+                ident = names.get(target) or names.get(target.casefold())
+                if ident:
+                    if ident not in out:
+                        out.append(ident)
+                    break
+            else:
+                every = {name: ident for names in kinds for name, ident in names.items()}
                 findings.append(finding(code, item.place(f"see[{k}]"), id=item_id(item),
                                         term=item.values.get("term", item_id(item)), target=target,
-                                        suggestion=_did_you_mean(target, known)))
+                                        suggestion=_closest_entry(target, every)))
+        values["see"] = tuple(found[0])
+        if len(kinds) > 1:
+            values["see-terms"] = tuple(found[1])
+        return Item(item.index, item.label, values, item.where, item.places, item.ok)
+
+    return ([resolved(item, "N101", (note_ids, glossary)) for item in notes],
+            [resolved(item, "G103", (glossary,)) for item in terms])
+
+
+def entry_names(terms: list[Item]) -> dict[str, str]:
+    """Every name of a glossary entry -> its id: the id, and the term and aliases as written
+    and case-folded ("Security Council", "security council")."""
+    names: dict[str, str] = {}
+    for item in terms:
+        ident = item_id(item)
+        if ident is None:
+            continue
+        names.setdefault(ident, ident)
+        for spelling in (item.values.get("term"), *item.values.get("aliases", ())):
+            if spelling:
+                names.setdefault(spelling, ident)
+                names.setdefault(spelling.casefold(), ident)
+    return names
+
+
+def _closest_entry(target: str, names: dict[str, str]) -> str:
+    """' (did you mean 'security-council'?)': the id of the entry whose name is closest."""
+    close = difflib.get_close_matches(target.casefold(), [n.casefold() for n in names], n=1)
+    if not close:
+        return ""
+    ident = next(i for n, i in names.items() if n.casefold() == close[0])
+    return f" (did you mean '{ident}'?)"
 
 
 def check_spellings(terms: list[Item], findings: list) -> None:

@@ -8,6 +8,8 @@ render  -> uses Geometry for the page and the note column
 from __future__ import annotations
 
 import calendar
+import datetime
+import functools
 import re
 from dataclasses import dataclass
 
@@ -26,21 +28,33 @@ class Where:
 # --- dates ---------------------------------------------------------------
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+# A date and time in ISO 8601 ("1947-03-12T13:00:00", "...Z", "...+01:00"): the date is kept.
+_DATETIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
+# Two numbers before the year, either of which could be the month ("03/12/1947").
+_NUMERIC = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+_MONTH_WORD = re.compile(r"[A-Za-z]{3,}")
 
 
 @dataclass(frozen=True, order=True)
 class PartialDate:
-    """An ISO 8601 date at year, month or day precision ("2003", "2011-12", "2020-01-03")."""
+    """A date at year, month or day precision ("2003", "2011-12", "2020-01-03").
+
+    Read from ISO 8601 (a time of day is dropped) or written out in English
+    ("March 12, 1947", "12 March 1947", "March 1947"); printed in the edition's
+    language by Babel."""
     year: int
     month: int = 0  # 0: not given
     day: int = 0
 
     @classmethod
     def parse(cls, text: str) -> "PartialDate":
-        m = _DATE.match(str(text).strip())
-        if not m:
-            raise ValueError("write it as YYYY, YYYY-MM or YYYY-MM-DD")
-        year, month, day = (int(g) if g else 0 for g in m.groups())
+        text = " ".join(str(text).split())
+        stamp = _DATETIME.match(text)
+        m = _DATE.match(stamp.group(1) if stamp else text)
+        if m:
+            year, month, day = (int(g) if g else 0 for g in m.groups())
+        else:
+            year, month, day = _written(text)
         if year < 1:  # the calendar, and the build's timestamps, start at year 1
             raise ValueError(f"there is no year {year:04d}; years run from 0001 to 9999")
         if month and not 1 <= month <= 12:
@@ -48,6 +62,15 @@ class PartialDate:
         if day and not 1 <= day <= calendar.monthrange(year, month)[1]:
             raise ValueError(f"{calendar.month_name[month]} {year} has no day {day}")
         return cls(year, month, day)
+
+    @property
+    def precision(self) -> int:
+        """1: a year, 2: a month, 3: a day."""
+        return 1 + bool(self.month) + bool(self.day)
+
+    def truncated(self, precision: int) -> "PartialDate":
+        """The same date said less exactly: truncated(1) is its year."""
+        return PartialDate(self.year, self.month if precision > 1 else 0, self.day if precision > 2 else 0)
 
     def iso(self) -> str:
         parts = [f"{self.year:04d}"]
@@ -57,22 +80,30 @@ class PartialDate:
             parts.append(f"{self.day:02d}")
         return "-".join(parts)
 
-    def display(self) -> str:
-        """'3 January 2020', 'December 2011', '1979'."""
+    def display(self, lang: str = "en") -> str:
+        """'January 3, 2020' (en-US), '3 January 2020' (en-GB), 'December 2011', '1979'."""
+        from babel.dates import format_date, format_skeleton
         if not self.month:
             return str(self.year)
-        month = calendar.month_name[self.month]
-        return f"{self.day} {month} {self.year}" if self.day else f"{month} {self.year}"
+        when = datetime.date(self.year, self.month, self.day or 1)
+        if self.day:
+            return format_date(when, "long", locale=_locale(lang))
+        return format_skeleton("yMMMM", when, locale=_locale(lang))
 
-    def span(self, end: "PartialDate") -> str:
-        """'11–12 September 2012', '4 November 1979 – 20 January 1981', '2007–2008'."""
-        if (self.year, self.month) == (end.year, end.month) and self.day and end.day:
-            return f"{self.day}–{end.display()}"
-        if self.year == end.year and self.month and end.month:
-            return f"{self.display().rsplit(' ', 1)[0]} – {end.display()}"
-        if not self.month and not end.month:
-            return f"{self.year}–{end.year}"
-        return f"{self.display()} – {end.display()}"
+    def span(self, end: "PartialDate", lang: str = "en") -> str:
+        """'September 11–12, 2012', '4 November 1979 – 20 January 1981', '2007–2008': the
+        language's own way of writing a range, where both ends are equally precise."""
+        if self.precision != end.precision or self.precision == 1:
+            if self.precision == end.precision:
+                return f"{self.year}–{end.year}"
+            return f"{self.display(lang)} – {end.display(lang)}"
+        return _interval(self, end, lang)
+
+    def range_to(self, last: "PartialDate", lang: str = "en") -> tuple[str, str]:
+        """The two ends of a range as printed, said equally precisely ("1940" and "1952", or
+        "28 October 1940" and "18 February 1952"), never one by its day and one by its year."""
+        precision = min(self.precision, last.precision)
+        return self.truncated(precision).display(lang), last.truncated(precision).display(lang)
 
     def fraction(self) -> float:
         """Position in years, for drawing to scale (mid-month / mid-year when vague)."""
@@ -80,6 +111,62 @@ class PartialDate:
             return self.year + 0.5
         day = self.day or 15
         return self.year + (self.month - 1) / 12 + (day - 1) / 365
+
+
+
+
+def _written(text: str) -> tuple[int, int, int]:
+    """(year, month, day) of a date written out ("March 12, 1947", "12 March 1947",
+    "March 1947"); month and day 0 where not given. Raises ValueError."""
+    numeric = _NUMERIC.match(text)
+    if numeric:
+        a, b, year = (int(g) for g in numeric.groups())
+        if a <= 12 and b <= 12 and a != b:  # both readings are dates: refuse to guess
+            first, second = PartialDate(year, a, b), PartialDate(year, b, a)
+            raise ValueError(f"it could be {first.display()} or {second.display()}; "
+                             f"write {first.iso()} or {second.iso()}")
+    if not _MONTH_WORD.search(text) and not numeric:
+        raise ValueError("write it as YYYY, YYYY-MM or YYYY-MM-DD, or as “March 12, 1947”")
+    from dateutil import parser
+    dayfirst = numeric is not None and int(numeric.group(1)) > 12
+    try:  # parsed twice with different defaults: a part that changes was not written
+        one = parser.parse(text, default=datetime.datetime(4, 1, 1), dayfirst=dayfirst)
+        two = parser.parse(text, default=datetime.datetime(8, 2, 2), dayfirst=dayfirst)
+    except (ValueError, OverflowError) as exc:
+        raise ValueError("write it as YYYY, YYYY-MM or YYYY-MM-DD, or as “March 12, 1947”") from exc
+    if one.year != two.year or (one.day == two.day and one.month != two.month):
+        raise ValueError("write it as YYYY, YYYY-MM or YYYY-MM-DD, or as “March 12, 1947”")
+    return one.year, one.month if one.month == two.month else 0, one.day if one.day == two.day else 0
+
+
+@functools.lru_cache(maxsize=16)
+def _locale(lang: str):
+    """Babel's locale for a BCP 47 tag ("en-GB"); English for a tag Babel does not know."""
+    from babel import Locale, UnknownLocaleError
+    try:
+        return Locale.parse(lang.replace("_", "-"), sep="-")
+    except (UnknownLocaleError, ValueError, TypeError):
+        return Locale.parse("en")
+
+
+def _interval(start: PartialDate, end: PartialDate, lang: str) -> str:
+    """Two dates of the same precision as one range, by the locale's interval patterns
+    with the month written out in full ("MMM" is the abbreviated month)."""
+    from babel.dates import parse_pattern
+    locale = _locale(lang)
+    day = start.precision == 3
+    skeleton = "yMMMd" if day else "yMMM"
+    fields = ("y", "M", "d") if day else ("y", "M")
+    a = datetime.date(start.year, start.month, start.day or 1)
+    b = datetime.date(end.year, end.month, end.day or 1)
+    parts = locale.interval_formats.get(skeleton, {})
+    differs = next((f for f, x, y in zip(fields, (a.year, a.month, a.day), (b.year, b.month, b.day)) if x != y), None)
+    if differs is None:
+        return start.display(lang)
+    if differs not in parts:
+        return f"{start.display(lang)} – {end.display(lang)}"
+    full = [re.sub(r"(?<!M)MMM(?!M)", "MMMM", p) for p in parts[differs]]
+    return "".join(parse_pattern(p).apply(d, locale) for p, d in zip(full, (a, b)))
 
 
 # --- the article -----------------------------------------------------------
@@ -113,7 +200,7 @@ class Block:
 @dataclass(frozen=True)
 class Meta:
     title: str
-    author: str
+    author: str  # the authors as printed: "A", "A and B", "A, B and C"
     publication: str
     date: PartialDate | None
     lang: str
@@ -122,6 +209,21 @@ class Meta:
     subtitle: str | None = None
     bio: str | None = None  # Markdown
     credits: str | None = None  # Markdown
+    authors: tuple[str, ...] = ()  # each author, as the front matter lists them
+    editors: tuple[str, ...] = ()  # who wrote the notes ('editor:' or 'annotator:')
+    rights: str | None = None  # Markdown, printed with the credits
+    keywords: tuple[str, ...] = ()  # into the PDF's and the page's metadata
+    abstract: str | None = None  # plain text, the PDF's subject and the page's description
+
+    @property
+    def editor(self) -> str:
+        return join_names(self.editors)
+
+
+def join_names(names) -> str:
+    """'A', 'A and B', 'A, B and C'."""
+    names = list(names)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1] if names else ""
 
 
 @dataclass(frozen=True)
@@ -156,8 +258,9 @@ class Note:
     where: Where
     title: str | None = None
     kind: str | None = None
-    see: tuple[str, ...] = ()
+    see: tuple[str, ...] = ()  # ids of other notes
     sources: tuple[str, ...] = ()
+    terms: tuple[str, ...] = ()  # ids of glossary entries its 'see:' names
 
 
 @dataclass(frozen=True)
@@ -245,6 +348,7 @@ class ComposedNote:
     see: tuple[tuple[int, str], ...]  # (number, title) of notes it refers to
     block: int  # index of the block holding the call
     where: Where | None = None  # the note in annotations/notes.yaml, for messages
+    terms: tuple[tuple[str, str], ...] = ()  # (id, term) of glossary entries it refers to
 
 
 @dataclass(frozen=True)
@@ -277,6 +381,7 @@ class Edition:
     chronology: tuple[ComposedEvent, ...]
     bio_html: str | None = None
     credits_html: str | None = None
+    rights_html: str | None = None
 
 
 # --- page geometry ---------------------------------------------------------------

@@ -256,7 +256,8 @@ def html_assets() -> dict[str, bytes]:
 def timeline_for(edition: Edition, geometry: Geometry):
     """The chronology drawn to scale across the appendix page's full width."""
     labels = {e.id: Markup(e.event_html).striptags() for e in edition.chronology}
-    return build_timeline(edition.chronology, geometry.width - geometry.inside - geometry.outside, labels)
+    return build_timeline(edition.chronology, geometry.width - geometry.inside - geometry.outside, labels,
+                          edition.meta.lang)
 
 
 def short_line_warnings(edition: Edition, measured: Measured, geometry: Geometry) -> tuple:

@@ -15,11 +15,15 @@ TEXT = "text"            # a non-empty string (Markdown where the format says so
 TEXT_LIST = "text-list"  # a string, or a list of strings
 ID = "id"                # lowercase letters, digits and hyphens
 ID_LIST = "id-list"      # an id, or a list of ids
-DATE = "date"            # ISO 8601 at year, month or day precision
+REF_LIST = "ref-list"    # an entry named by its id, term or alias, or a list of them
+NOTE_KIND = "note-kind"  # one of NOTE_KINDS
+DATE = "date"            # ISO 8601 at year, month or day precision, or written out ("March 12, 1947")
 COUNT = "count"          # a whole number from 1 up
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 DATE_PATTERN = r"^(?!0000)\d{4}(-\d{2}(-\d{2})?)?$"  # years 0001 to 9999, as model.PartialDate
+# What a note is about: printed as a small label at the head of the note.
+NOTE_KINDS = ("person", "group", "place", "event", "term", "document")
 
 
 @dataclass(frozen=True)
@@ -59,8 +63,10 @@ NOTES = FileSpec("notes.yaml", "note", "notes", "Glossator sidenotes", (
     FieldSpec("quote", TEXT, True, "The passage the note explains, as it reads in the article; the call goes at its end."),
     FieldSpec("body", TEXT, True, "The note, in Markdown."),
     FieldSpec("title", TEXT, False, "A short heading, set in bold at the start of the note."),
-    FieldSpec("kind", TEXT, False, "What the note is about: person, group, place, event, term, document."),
-    FieldSpec("see", ID_LIST, False, "Ids of other notes to refer the reader to."),
+    FieldSpec("kind", NOTE_KIND, False, "What the note is about, printed as a small label: "
+              + ", ".join(NOTE_KINDS) + "."),
+    FieldSpec("see", REF_LIST, False, "Other notes (by id) or glossary entries (by id, term or alias) "
+              "to refer the reader to."),
     FieldSpec("sources", TEXT_LIST, False, "Where a reader can check the note: one citation per item, Markdown."),
     *_QUOTE_FIELDS,
 ))
@@ -70,11 +76,11 @@ GLOSSARY = FileSpec("glossary.yaml", "term", "glossary terms", "Glossator glossa
     FieldSpec("definition", TEXT, True, "The definition, in Markdown."),
     FieldSpec("id", ID, False, "A unique name; defaults to the term's slug."),
     FieldSpec("aliases", TEXT_LIST, False, "Other spellings or acronyms as the article writes them."),
-    FieldSpec("see", ID_LIST, False, "Ids of related glossary entries ('see also')."),
+    FieldSpec("see", REF_LIST, False, "Related glossary entries ('see also'), by id, term or alias."),
 ))
 
 CHRONOLOGY = FileSpec("chronology.yaml", "event", "chronology events", "Glossator chronology", (
-    FieldSpec("date", DATE, True, "When: \"2003\", \"2011-12\" or \"2020-01-03\"."),
+    FieldSpec("date", DATE, True, "When: \"2003\", \"2011-12\", \"2020-01-03\" or \"March 12, 1947\"."),
     FieldSpec("event", TEXT, True, "What happened, in Markdown."),
     FieldSpec("end", DATE, False, "When a span of time ended, same format as date."),
     FieldSpec("quote", TEXT, False, "The passage of the article that mentions the event."),
@@ -103,7 +109,10 @@ _KINDS = {
     TEXT_LIST: {"anyOf": [_TEXT, {"type": "array", "items": _TEXT}]},
     ID: _ID,
     ID_LIST: {"anyOf": [_ID, {"type": "array", "items": _ID}]},
-    DATE: {"anyOf": [{"type": "string", "pattern": DATE_PATTERN},
+    REF_LIST: {"anyOf": [_TEXT, {"type": "array", "items": _TEXT}]},
+    NOTE_KIND: {"enum": list(NOTE_KINDS)},
+    # ISO, or written out: the loader reads the words (model.PartialDate), a pattern cannot.
+    DATE: {"anyOf": [{"type": "string", "pattern": r"\d{4}"},
                      {"type": "integer", "minimum": 1000, "maximum": 9999}]},
     COUNT: {"type": "integer", "minimum": 1},
 }

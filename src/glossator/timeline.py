@@ -14,7 +14,8 @@ from .model import ComposedEvent
 
 DOT = 2.4  # radius, pt
 ROW = 5.6  # height of one row of dots, pt
-TICK_EVERY = 5  # years
+TICK_STEPS = (5, 10, 25, 50, 100, 250, 500, 1000)  # years between ticks: the first whose labels do not touch
+TICK_GAP = 6.0  # pt, the least space between two year labels
 LABEL_SIZE = 7.0  # pt, the year labels under the axis (set in Glossator Sans)
 
 
@@ -36,15 +37,18 @@ class Timeline:
     label_size: float = LABEL_SIZE
 
 
-def build_timeline(events: tuple[ComposedEvent, ...], width: float, plain_labels: dict) -> Timeline | None:
-    """plain_labels: event id -> text for the mark's tooltip."""
+def build_timeline(events: tuple[ComposedEvent, ...], width: float, plain_labels: dict,
+                   lang: str = "en") -> Timeline | None:
+    """plain_labels: event id -> text for the mark's tooltip; lang: how its date is written."""
     if not events:
         return None
     first = min(e.date.year for e in events)
     last = max((e.end or e.date).year for e in events) + 1
-    years = range(_round_up(first), last + 1, TICK_EVERY)
-    inset = max(DOT, max((label_width(y) for y in years), default=0) / 2)
+    widest = label_width(last)  # four figures: as wide as any year's
+    inset = max(DOT, widest / 2)
     scale = (width - 2 * inset) / (last - first)
+    step = next((s for s in TICK_STEPS if s * scale >= widest + TICK_GAP), TICK_STEPS[-1])
+    years = range(_round_up(first, step), last + 1, step)
 
     def x_of(date) -> float:
         return inset + (date.fraction() - first) * scale
@@ -59,7 +63,7 @@ def build_timeline(events: tuple[ComposedEvent, ...], width: float, plain_labels
         if row == len(rows_end):
             rows_end.append(right)
         rows_end[row] = right
-        marks.append(Mark(x, end_x, row, f"{event.date.display()}: {plain_labels.get(event.id, '')}"))
+        marks.append(Mark(x, end_x, row, f"{event.date.display(lang)}: {plain_labels.get(event.id, '')}"))
     axis_y = len(rows_end) * ROW + DOT
     ticks = tuple((inset + (y - first) * scale, y) for y in years)
     return Timeline(width, axis_y + 14, axis_y, tuple(marks), ticks)
@@ -69,5 +73,5 @@ def label_width(year: int) -> float:
     return advance_width(SANS, LABEL_SIZE)(str(year))
 
 
-def _round_up(year: int) -> int:
-    return year + (-year) % TICK_EVERY
+def _round_up(year: int, step: int) -> int:
+    return year + (-year) % step
