@@ -56,3 +56,18 @@ def test_a_line_set_short_is_reported_at_its_paragraphs_line_in_the_article(edit
     (warning,) = short_line_warnings(composed, Measured({}, {}, 1, {block.id: lines}), LETTER)
     assert (warning.code, warning.path, warning.line) == ("L103", "source/article.md", block.where.line)
     assert warning.line > 1
+
+
+def test_a_paragraph_split_for_a_page_ends_without_a_trailing_space():
+    """The part before a page break must end its last line as the whole paragraph did: a
+    space kept there (with the zero-width space that follows spaces before an element)
+    would not fit at the line's end and make WeasyPrint break the line again."""
+    from glossator.model import Piece
+    from glossator.render import ZWSP, coalesce
+
+    pieces = [Piece("text", text="the sweat of other "), Piece("word", target="w4-1001", offset=1001),
+              Piece("text", text="men’s faces")]
+    split = coalesce(pieces, {"w4-1001"}, {"w4-1001": False})
+    assert split[0].text == "the sweat of other"
+    numbered = coalesce(pieces, {"w4-1001"})  # a line number's marker, not a split: the space stays
+    assert numbered[0].text == "the sweat of other " + ZWSP

@@ -270,10 +270,11 @@ def short_line_warnings(edition: Edition, measured: Measured, geometry: Geometry
     return tuple(found)
 
 
-def coalesce(pieces, kept_words) -> list:
-    """Pieces ready to print: word markers dropped unless the paragraph is split there,
-    and neighbouring text of the same style merged, so that a styled phrase is one
-    inline box (fewer boxes, fewer chances for WeasyPrint's line breaker to stumble)."""
+def coalesce(pieces, kept_words, splits=()) -> list:
+    """Pieces ready to print: word markers dropped unless the paragraph is split there
+    (or a line number or note needs them), and neighbouring text of the same style
+    merged, so that a styled phrase is one inline box (fewer boxes, fewer chances for
+    WeasyPrint's line breaker to stumble)."""
     out = []
     for piece in pieces:
         if piece.kind == "word" and piece.target not in kept_words:
@@ -283,7 +284,12 @@ def coalesce(pieces, kept_words) -> list:
                 and _style(piece) == _style(last)):
             out[-1] = dataclasses.replace(last, text=last.text + piece.text)
             continue
-        if last is not None and last.kind == "text" and last.text[-1:].isspace() and _style(last) == _PLAIN:
+        if piece.kind == "word" and piece.target in splits and last is not None and last.kind == "text":
+            # The paragraph ends here, for this page: its last line must end as it did
+            # unsplit, so no space may stay at its end (with a zero-width space after it, a
+            # space is not dropped at the line's end, and the line no longer fits).
+            out[-1] = dataclasses.replace(last, text=last.text.rstrip())
+        elif last is not None and last.kind == "text" and last.text[-1:].isspace() and _style(last) == _PLAIN:
             # WeasyPrint 70 can miss the break opportunity at a space that ends one
             # inline box when the next begins an element (issue #1614), and then breaks
             # the line after its first word. A zero-width space after the space gives it
