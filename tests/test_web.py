@@ -17,6 +17,7 @@ import pytest
 from markupsafe import Markup
 
 from conftest import REPO, html_elements
+from glossator.render import THEME
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
@@ -30,6 +31,9 @@ SPACE = 8  # px between stacked notes (notes.js); a pushed note sits this far un
 needs_browser = pytest.mark.skipif(
     not (CHROMIUM and CHROMEDRIVER),
     reason="needs Debian's chromium and chromium-driver (apt install chromium chromium-driver; .ci/run does)")
+
+# Every face the stylesheet declares (@font-face): the single file carries each of them.
+SHIPPED_FACES = re.findall(r"@font-face \{", (THEME / "glossator.css").read_text(encoding="utf-8"))
 
 
 # --- the page's HTML, without a browser ------------------------------------------------------
@@ -373,7 +377,7 @@ def test_single_file_build_writes_one_html_with_its_fonts_inside(edition_folder,
     html = next(out.glob("*.html")).read_text(encoding="utf-8")
     assert not (out / "fonts").exists()
     assert "url(fonts/" not in html
-    assert html.count("url(data:font/woff2;base64,") == 7
+    assert html.count("url(data:font/woff2;base64,") == len(SHIPPED_FACES)
 
 
 @pytest.fixture
@@ -401,5 +405,5 @@ def test_single_file_page_loads_its_fonts_alone(browser, page, tmp_path):
         "var done = arguments[0]; var faces = Array.from(document.fonts);"
         " Promise.all(faces.map(function (f) { return f.load().catch(function () {}); })).then(function () {"
         " done(faces.map(function (f) { return f.family + ' ' + f.weight + ' ' + f.style + ': ' + f.status; })); });")
-    assert len(faces) == 7 and all(face.endswith(": loaded") for face in faces), faces
+    assert len(faces) == len(SHIPPED_FACES) and all(face.endswith(": loaded") for face in faces), faces
     check_wide_layout(browser)

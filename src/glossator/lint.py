@@ -17,15 +17,17 @@ import re
 from .errors import Finding, finding
 from .importer import (COPY_SHARE, MENU_RUN, PROSE_WORDS, alike, boilerplate_reason, menu_line,
                        shared_share, shorten, words)
-from .model import Article
+from .model import Article, Where
 
 _SHORT_LINE = 4  # words: a menu item; a heading or a closing sentence has punctuation or more words
 
 
-def article_findings(article: Article | None) -> list[Finding]:
+def article_findings(article: Article | None, source: str = "") -> list[Finding]:
+    """`source`: the article file's text, as written (the blocks hold it as the typographer
+    set it)."""
     if article is None:
         return []
-    return duplicates(article) + menus(article) + leftovers(article) + typography(article)
+    return duplicates(article) + menus(article) + leftovers(article) + typography(article, source)
 
 
 def duplicates(article: Article) -> list[Finding]:
@@ -81,19 +83,28 @@ def leftovers(article: Article) -> list[Finding]:
 STRAIGHT = ('"', "'", "--")
 
 
-def typography(article: Article) -> list[Finding]:
-    """S133 (information): what the build's typographer will change, once, at the first place."""
+def typography(article: Article, source: str) -> list[Finding]:
+    """S133 (information): what the build's typographer will change, counted in the article's
+    text as written (code spans and links left out, as the typographer leaves them), once,
+    at the first line holding one."""
     if article.meta is None:  # the front matter is in error: its lang is unknown, and that is the news
         return []
+    from .load import split_front_matter
+
+    _, body, first_line = split_front_matter(source)
     counts = {mark: 0 for mark in STRAIGHT}
     first = None
-    for block in article.blocks:
+    for number, line in enumerate(body.split("\n"), first_line):
+        text = AS_WRITTEN.sub("", line)
         for mark in STRAIGHT:
-            n = block.text.count(mark)
+            n = text.count(mark)
             counts[mark] += n
             if n and first is None:
-                first = block
+                first = number
     if first is None:
         return []
     what = ", ".join(f"{n} × {mark}" for mark, n in counts.items() if n)
-    return [finding("S133", first.where, what=what, lang=article.meta.lang)]
+    return [finding("S133", Where(article.where.path, first), what=what, lang=article.meta.lang)]
+
+
+AS_WRITTEN = re.compile(r"`[^`]*`|\]\([^)]*\)|<[a-z]+://[^>]*>|https?://\S+|^:::.*$")  # code, link targets, URLs

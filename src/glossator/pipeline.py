@@ -43,7 +43,7 @@ def check(root: Path) -> Checked:
     loaded = load(root)
     findings = list(loaded.findings) + font_findings(root, loaded.article, loaded.annotations) \
         + unbreakable_findings(loaded.article, loaded.annotations) + style_findings(root) \
-        + article_findings(loaded.article)
+        + article_findings(loaded.article, article_text(root) if loaded.article else "")
     edition = None
     if loaded.article is not None and not any(f.severity == ERROR for f in findings):
         composed = compose(loaded.article, loaded.annotations)
@@ -53,6 +53,15 @@ def check(root: Path) -> Checked:
         # Still anchor what can be anchored, so one run reports every problem.
         findings.extend(compose(loaded.article, loaded.annotations, build=False).findings)
     return Checked(edition, tuple(sorted(findings, key=_order)))
+
+
+def article_text(root: Path) -> str:
+    """The article file as written, for the checks that read it so ('' if it cannot be read:
+    load() has said why)."""
+    try:
+        return (root / "source" / "article.md").read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
 
 
 def style_findings(root: Path) -> list[Finding]:

@@ -66,7 +66,7 @@ class Renderer:
 
         from .fetch import EditionFonts, make_fetcher
 
-        self.root = root
+        self.root = root = Path(root).resolve()  # file URLs for the stylesheets need a whole path
         self.fetcher = make_fetcher(root)  # reads only inside the edition and the theme
         self.font_config = EditionFonts()  # the @font-face fonts only, none of the machine's
         self.sheets = read_stylesheets(root)  # regular UTF-8 files only, read once

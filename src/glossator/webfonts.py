@@ -15,7 +15,7 @@ import io
 import re
 import string
 
-FONT_URL = re.compile(r"url\(fonts/([A-Za-z0-9_.-]+\.otf)\)")
+FONT_URL = re.compile(r"url\(fonts/([A-Za-z0-9_.-]+\.(?:otf|ttf))\)")
 # What the browser may draw that is not written in the page: hyphens where it breaks
 # words (hyphens: auto), and figures for printed page numbers.
 # The OpenType features glossator.css asks for (font-variant-caps, -numeric, -ligatures,
