@@ -251,8 +251,8 @@ def _as_list_item(node: Node) -> None:
     LI of a label and a body."""
     classes = _classes(node)
     if "entry" in classes:
-        label = _first(node, lambda n: n.source and n.source.tag == "dt" and n.role == "LBody")
-        body = _first(node, lambda n: n.source and n.source.tag == "dd" and n.role == "LBody")
+        label = _first(node, lambda n: n.source and n.source.tag == "dt")
+        body = _first(node, lambda n: n.source and n.source.tag == "dd")
     elif "event" in classes:
         label = _first(node, lambda n: "date" in _classes(n))
         what = _first(node, lambda n: "what" in _classes(n))
