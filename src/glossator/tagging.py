@@ -296,7 +296,7 @@ def _write(doc, node: Node, obj, parent) -> None:
     page = _page_of(node)
     if page is not None:
         obj.Pg = doc.pages[page].obj
-    kids = pikepdf.Array()
+    kids = []
     for kid in node.kids:
         if isinstance(kid, Node):
             child = kid.obj if kid.obj is not None else doc.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructElem))
@@ -308,7 +308,7 @@ def _write(doc, node: Node, obj, parent) -> None:
             kids.append(pikepdf.Dictionary(Type=pikepdf.Name.MCR, Pg=doc.pages[kid[1]].obj, MCID=kid[2]))
         else:
             kids.append(pikepdf.Dictionary(Type=pikepdf.Name.OBJR, Obj=kid[1], Pg=doc.pages[page or 0].obj))
-    obj.K = kids
+    obj.K = pikepdf.Array(kids)
 
 
 def _page_of(node: Node):
@@ -340,25 +340,23 @@ def _write_parent_tree(doc, root, document: Node) -> set[tuple[int, int]]:
                 annotations.append((kid[1], node.obj))
 
     walk(document)
-    nums = pikepdf.Array()
+    nums: list = []  # built whole, then made one Array: growing a pikepdf.Array is slow
     for index, page in enumerate(doc.pages):
         page.obj.StructParents = index
         mine = owners.get(index, {})
-        nums.extend([index, pikepdf.Array([mine.get(n) for n in range(max(mine, default=-1) + 1)])])
+        nums += [index, pikepdf.Array([mine.get(n) for n in range(max(mine, default=-1) + 1)])]
     for page in doc.pages:  # a link inside an artifact (a pull quote) is owned by no element
         for annotation in page.obj.get("/Annots", []):
             if "/StructParent" in annotation:
                 del annotation["/StructParent"]
     for key, (annotation, owner) in enumerate(annotations, start=len(doc.pages)):
         annotation.StructParent = key
-        nums.extend([key, owner])
-    root.ParentTree = doc.make_indirect(pikepdf.Dictionary(Nums=nums))
+        nums += [key, owner]
+    root.ParentTree = doc.make_indirect(pikepdf.Dictionary(Nums=pikepdf.Array(nums)))
     root.ParentTreeNextKey = len(doc.pages) + len(annotations)
     if ids:
-        names = pikepdf.Array()
-        for name, obj in sorted(ids, key=lambda item: item[0]):
-            names.extend([pikepdf.String(name), obj])
-        root.IDTree = doc.make_indirect(pikepdf.Dictionary(Names=names))
+        names = [item for name, obj in sorted(ids, key=lambda item: item[0]) for item in (pikepdf.String(name), obj)]
+        root.IDTree = doc.make_indirect(pikepdf.Dictionary(Names=pikepdf.Array(names)))
     return {(page, mcid) for page, found in owners.items() for mcid in found}
 
 
