@@ -34,7 +34,8 @@ from .balance import balanced_title
 from .errors import RenderError, finding
 from .model import BLEED_MM, PX_PER_PT, Edition, Geometry, Options, Where
 from .placement.engine import discrepancies, note_area, page_refs, place, too_long
-from .placement.measure import measure, paragraph_parts, short_lines, subsets_kept, tags_recorded
+from .placement.measure import (backgrounds_kept, measure, paragraph_parts, short_lines, subsets_kept,
+                                tags_recorded)
 from .placement.model import Measured
 from .placement.plan import Plan, placement_css
 from .reuse import Reuse
@@ -193,7 +194,8 @@ class Renderer:
         document = document.copy()
         document.color_profiles = dict(document.color_profiles)
         try:
-            with subsets_kept(self.reuse.subsets), tags_recorded(recorded), _quiet_weasyprint():
+            with subsets_kept(self.reuse.subsets), tags_recorded(recorded), backgrounds_kept(document), \
+                    _quiet_weasyprint():
                 pdf = document.write_pdf(**weasyprint_options(options))
         except Exception as exc:
             raise RenderError([finding("R102", None, reason=f"{type(exc).__name__}: {exc}")]) from exc

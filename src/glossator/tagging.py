@@ -93,6 +93,8 @@ def finish(pdf: bytes, options, recorded: dict[int, tuple], parts: dict[str, str
         for name, data in files.items():
             attach(doc, name, data)
         _complete_metadata(doc, options, pdf)
+        if "/ID" in doc.trailer:
+            del doc.trailer["/ID"]  # PDF/A's and PDF/X's is random: the one saved is made from the content
         out = io.BytesIO()
         doc.save(out, deterministic_id=True, compress_streams=True, recompress_flate=False,
                  object_stream_mode=pikepdf.ObjectStreamMode.generate)

@@ -216,3 +216,17 @@ def tags_recorded(found: dict[int, tuple]):
         yield
     finally:
         tags._build_box_tree = original
+
+
+@contextmanager
+def backgrounds_kept(document):
+    """WeasyPrint 70 adds the crop marks to a page's background layers each time it draws the
+    page (draw_background: layers.insert), so a layout written twice (`watch --print-shop`, a
+    kept layout) would get two sets: put the layers back as they were after each writing."""
+    saved = [(box.background.layers, list(box.background.layers)) for box in
+             (page._page_box for page in document.pages) if box.background is not None]
+    try:
+        yield
+    finally:
+        for layers, before in saved:
+            layers[:] = before
