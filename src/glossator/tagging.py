@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -136,8 +137,8 @@ def _complete_metadata(doc, options, pdf: bytes) -> None:
         if options.tagged:
             meta["pdfuaid:part"] = "1"
         if options.print_shop:
-            digest = hashlib.sha256(pdf.split(b"xmp.did:")[0]).hexdigest()
-            meta["xmpMM:DocumentID"] = f"xmp.did:{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:32]}"
+            digest = hashlib.sha256(pdf.split(b"xmp.did:")[0]).hexdigest()  # all that comes before it
+            meta["xmpMM:DocumentID"] = f"xmp.did:{uuid.UUID(digest[:32])}"
 
 
 # --- reading WeasyPrint's tree -------------------------------------------------------------
@@ -147,7 +148,7 @@ def _read(obj, sources, pages, page) -> Node:
         page = pages.get(obj.Pg.objgen, page)
     node = Node(obj, str(obj.S)[1:], sources.get(obj.objgen[0]))
     kids = obj.get("/K")
-    for kid in (kids if isinstance(kids, list) or _is_array(kids) else [kids] if kids is not None else []):
+    for kid in (kids if _is_array(kids) else [] if kids is None else [kids]):
         if isinstance(kid, int):
             node.kids.append(("mcid", page, int(kid)))
         elif kid.get("/Type") == "/OBJR":
@@ -222,6 +223,8 @@ def _arranged(kids: list) -> list:
         if NOTE_CLASS in _classes(kid):
             _as_note(kid)
         _as_list_item(kid)
+        if kid.source and kid.source.tag == "header":
+            kid.role = "Sect"  # the title block (WeasyPrint: NonStruct)
         if _has_content(kid):
             out.append(kid)
         out.extend(note for note in notes if _has_content(note))
@@ -301,7 +304,9 @@ def _write(doc, node: Node, obj, parent) -> None:
     kids = []
     for kid in node.kids:
         if isinstance(kid, Node):
-            child = kid.obj if kid.obj is not None else doc.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructElem))
+            child = kid.obj
+            if child is None:  # an element made here (a list item's body)
+                child = doc.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructElem))
             _write(doc, kid, child, obj)
             kids.append(child)
         elif kid[0] == "mcid" and kid[1] == page:
