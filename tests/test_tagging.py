@@ -22,7 +22,8 @@ def shape(nodes) -> list:
 
 
 def test_notes_are_read_after_their_paragraph_and_numbers_are_artifacts():
-    note = element("span", "Span", element("a", "Link", text(0, 3)), text(0, 4), id="note-1", classes="note note-margin")
+    note = element("span", "Span", element("a", "Link", text(0, 3)), text(0, 4), id="note-1",
+                   classes="note note-margin")
     paragraph = element("p", "P", element("span", "Span", text(0, 9), classes="pnum"), text(0, 1),
                         element("a", "Link", text(0, 2), classes="call"), note, text(0, 5), id="p1")
     main = element("main", "Part", paragraph, element("blockquote", "BlockQuote", text(0, 6), classes="pullquote"))
