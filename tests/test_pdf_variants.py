@@ -243,3 +243,17 @@ def _pages_to_files(data: bytes) -> list:
         source.write_bytes(data)
         subprocess.run(["pdftoppm", "-r", "40", "-gray", source, Path(folder) / "page"], check=True)
         return [Image.open(p).convert("L").copy() for p in sorted(Path(folder).glob("page*.pgm"))]
+
+
+def test_options_reach_the_build():
+    from glossator.cli import parser
+    from glossator.commands.build import options_from
+
+    def options(*args):
+        return options_from(parser().parse_args(["build", *args]))
+
+    assert options() == Options()
+    assert options().tagged and not options("--untagged").tagged
+    assert options("--pdf-variant", "pdf/a-3b", "--embed-sources") == Options(pdf_variant="pdf/a-3b",
+                                                                              embed_sources=True)
+    assert options("--print-shop", "--paper", "a4") == Options(paper="a4", print_shop=True)

@@ -186,7 +186,7 @@ class Renderer:
     def write_pdf(self, document, edition: Edition, options: Options) -> bytes:
         """The PDF of the laid-out document, of the kind options ask for (tagging.py: tagged
         by default, PDF/A, PDF/X-4 for a print shop), its structure tree in reading order."""
-        from .tagging import embedded_files, finish, weasyprint_options
+        from .tagging import embedded_files, finish, pdf_errors, weasyprint_options
 
         recorded: dict[int, tuple] = {}
         # WeasyPrint adds the output intent's colour profile to the document it writes: a copy,
@@ -201,7 +201,10 @@ class Renderer:
             raise RenderError([finding("R102", None, reason=f"{type(exc).__name__}: {exc}")]) from exc
         self.fetcher.check()  # images inside SVG are fetched only while the PDF is drawn
         files = embedded_files(self.root) if options.embed_sources else {}
-        return finish(pdf, options, recorded, paragraph_ids(edition), files)
+        try:
+            return finish(pdf, options, recorded, paragraph_ids(edition), files)
+        except pdf_errors() as exc:  # a PDF pikepdf cannot read: WeasyPrint's, so a rendering problem
+            raise RenderError([finding("R102", None, reason=f"{type(exc).__name__}: {exc}")]) from exc
 
     def html(self, edition, geometry, options, part="all", plan=None, placement_css="", refs=None, inline_css="",
              sheet=(), first_page=1):

@@ -65,6 +65,13 @@ def weasyprint_options(options) -> dict:
     return dict(pdf_variant="pdf/ua-1") if options.tagged else {}
 
 
+def pdf_errors() -> tuple[type[Exception], ...]:
+    """What pikepdf raises for a PDF it cannot read or write."""
+    import pikepdf
+
+    return (pikepdf.PdfError,)
+
+
 def embedded_files(root: Path) -> dict[str, bytes]:
     """The edition's own files that --embed-sources puts in the PDF, by their path in the
     edition: the article and the annotation files, nothing else (plain files inside it)."""
