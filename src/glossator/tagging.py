@@ -81,7 +81,7 @@ def embedded_files(root: Path) -> dict[str, bytes]:
     found = {}
     for rel in (ARTICLE, *(f"{ANNOTATIONS}/{spec.filename}" for spec in FILES)):
         path = root / rel
-        if path.is_file() and not path.is_symlink():
+        if path.is_file() and not path.is_symlink() and path.resolve().is_relative_to(root.resolve()):
             found[rel] = path.read_bytes()
     return found
 
