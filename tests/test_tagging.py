@@ -50,3 +50,17 @@ def test_links_say_where_they_go():
     assert link_description("note-12") == "Note 12"
     assert link_description("call-3") == "Back to the call of note 3 in the text"
     assert link_description("gloss-green-zone") == "Glossary entry: green zone"
+
+
+def test_only_the_editions_own_files_are_embedded(tmp_path):
+    from glossator.tagging import embedded_files
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "notes.yaml").write_text("secret: 1\n")
+    root = tmp_path / "edition"
+    (root / "source").mkdir(parents=True)
+    (root / "source" / "article.md").write_text("---\ntitle: T\n---\n\nText.\n")
+    (root / "source" / "other.md").write_text("not the article\n")
+    (root / "annotations").symlink_to(outside)  # a folder that leads out of the edition
+    assert embedded_files(root) == {"source/article.md": b"---\ntitle: T\n---\n\nText.\n"}
