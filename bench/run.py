@@ -13,10 +13,13 @@ What it measures, each against a goal from the project's issue:
   seconds per page, peak memory. Goals: per-page time at 40 x <= 1.3 x per-page time at 1 x;
   peak RSS <= 1 GB.
 - the bundled PDF's size. Goal: <= 300 KB.
+- the tagged PDF (the default) against `--untagged`, cold builds taken in turn in the same
+  run. Goals: time <= 1.15 x, bytes <= 1.35 x.
 
 The edition's inputs are copied once at the start, so edits in the tree during a run do not
 mix into it. Run it on a quiet machine: other processes' load shows in every figure.
-Options: --runs N, --scales 1,10,40, --scale-runs 3,3,1, --profile, --quick, --edition PATH.
+Options: --runs N, --scales 1,10,40, --scale-runs 3,3,1, --profile, --quick, --edition PATH,
+--only tagged (just the tagged-against-untagged measure).
 """
 from __future__ import annotations
 
@@ -246,7 +249,7 @@ def child_floor(dump: str, pdf: str) -> None:
     documents = [HTML(string=html, base_url=data["base_url"]).render(stylesheets=sheets, font_config=fonts)
                  for html in data["htmls"]]
     document = documents[0].copy([page for d in documents for page in d.pages])
-    Path(pdf).write_bytes(document.write_pdf())
+    Path(pdf).write_bytes(document.write_pdf(pdf_variant="pdf/ua-1"))  # tagged, as the build's default
     print(f"floor: {len(document.pages)} pages")
 
 
@@ -443,6 +446,27 @@ def bench_cold(edition: Path, work: Path, runs: int, results: Results) -> dict:
     size = pdf.stat().st_size
     results.row("bundled PDF size", "≤ 300 KB", f"{size / 1024:.0f} KB", size <= 300 * 1024)
     return info
+
+
+def bench_tagged(edition: Path, work: Path, runs: int, results: Results) -> None:
+    say(f"tagged build (the default) against --untagged, {runs} runs each, taken in turn...")
+    tagged, untagged = [], []
+    for i in range(runs):
+        tagged.append(run(glossator("build", edition, "--out", work / f"tagged-{i}")))
+        untagged.append(run(glossator("build", edition, "--out", work / f"untagged-{i}", "--untagged")))
+    failed = [b for b in tagged + untagged if b.returncode != 0]
+    if failed:
+        results.row("tagged vs untagged build", "≤ 1.15 ×", f"FAILED: {last_lines(failed[0].err)}", False)
+        return
+    tagged_s, untagged_s = median(b.seconds for b in tagged), median(b.seconds for b in untagged)
+    results.row("tagged vs untagged build time", "≤ 1.15 ×",
+                f"{tagged_s:.2f} s vs {untagged_s:.2f} s = {tagged_s / untagged_s:.2f} ×", tagged_s <= 1.15 * untagged_s)
+    sizes = [next((work / f"{kind}-0").glob("*.pdf")).stat().st_size for kind in ("tagged", "untagged")]
+    results.row("tagged vs untagged PDF size", "≤ 1.35 ×",
+                f"{sizes[0] / 1024:.0f} KB vs {sizes[1] / 1024:.0f} KB = {sizes[0] / sizes[1]:.2f} ×",
+                sizes[0] <= 1.35 * sizes[1])
+    results.details.append(f"- tagged build runs (s): {fmt(b.seconds for b in tagged)}; untagged: "
+                           f"{fmt(b.seconds for b in untagged)}")
 
 
 def bench_warm(edition: Path, work: Path, runs: int, results: Results) -> None:
@@ -676,6 +700,7 @@ def main(argv=None) -> int:
     parser.add_argument("--profile", action="store_true", help="also profile one warm build")
     parser.add_argument("--quick", action="store_true", help="3 runs, scales 1 and 10 only: a smoke test")
     parser.add_argument("--results", default=str(HERE / "results.md"), help="where to write the Markdown")
+    parser.add_argument("--only", choices=["tagged"], help="run one measure only")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -693,16 +718,24 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory(prefix="glossator-bench-") as tmp:
         work = Path(tmp)
         edition = copy_edition(Path(args.edition), work / "edition")
-        bench_cold(edition, work, args.runs, results)
-        bench_warm(edition, work, max(args.runs, 5), results)
-        bench_check(edition, args.runs, results)
-        bench_scale(edition, work, scales, scale_runs, results, args.timeout)
-        if args.profile:
-            bench_profile(edition, work, results)
+        if args.only == "tagged":
+            bench_tagged(edition, work, args.runs, results)
+        else:
+            bench_all(edition, work, args, scales, scale_runs, results)
     text = markdown(results, started, (start_load, load_average()))
     Path(args.results).write_text(text, encoding="utf-8")
     say(f"wrote {args.results}")
     return 0
+
+
+def bench_all(edition: Path, work: Path, args, scales: list, scale_runs: list, results: Results) -> None:
+    bench_cold(edition, work, args.runs, results)
+    bench_tagged(edition, work, args.runs, results)
+    bench_warm(edition, work, max(args.runs, 5), results)
+    bench_check(edition, args.runs, results)
+    bench_scale(edition, work, scales, scale_runs, results, args.timeout)
+    if args.profile:
+        bench_profile(edition, work, results)
 
 
 if __name__ == "__main__":

@@ -446,6 +446,14 @@ class Options:
     paragraph_numbers: bool = True
     line_numbers: bool = False
     single_file: bool = False  # the HTML with its fonts inside (webfonts.py), no fonts/ beside it
+    tagged: bool = True  # a tagged PDF, read in order by screen readers (--untagged: without the tree)
+    pdf_variant: str = ""  # an archival PDF/A: "pdf/a-2b" or "pdf/a-3b" (PDF_VARIANTS)
+    embed_sources: bool = False  # PDF/A-3 only: source/article.md and the annotations inside the PDF
+    print_shop: bool = False  # PDF/X-4 with crop marks and a 3 mm bleed
+
+
+PDF_VARIANTS = ("pdf/a-2b", "pdf/a-3b")  # --pdf-variant: what WeasyPrint writes and we check
+BLEED_MM = 3  # --print-shop: how far the page is drawn beyond its trimmed edge
 
 
 def slugify(text: str) -> str:

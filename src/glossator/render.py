@@ -32,9 +32,10 @@ from markupsafe import Markup
 from . import __version__, ids
 from .balance import balanced_title
 from .errors import RenderError, finding
-from .model import PX_PER_PT, Edition, Geometry, Options, Where
+from .model import BLEED_MM, PX_PER_PT, Edition, Geometry, Options, Where
 from .placement.engine import discrepancies, note_area, page_refs, place, too_long
-from .placement.measure import measure, short_lines, subsets_kept
+from .placement.measure import (backgrounds_kept, measure, paragraph_parts, short_lines, subsets_kept,
+                                tags_recorded)
 from .placement.model import Measured
 from .placement.plan import Plan, placement_css
 from .reuse import Reuse
@@ -97,7 +98,7 @@ class Renderer:
         warnings = short_line_warnings(edition, measured, geometry) + tuple(
             finding("L101", n.where or Where("annotations/notes.yaml"), number=n.number, id=n.id)
             for n in edition.notes if n.number in plan.long)
-        pdf = self.write_pdf(document)
+        pdf = self.write_pdf(document, edition, options)
         page_html = self.html(edition, geometry, options, part="all", inline_css=self.inline_css(),
                               inline_js=inline_script(), refs=final_args["refs"])
         return Rendered(pdf, page_html, len(document.pages), layouts, reused, warnings)
@@ -182,14 +183,28 @@ class Renderer:
         appendices = self.reuse.layout("appendices", html, self.layout)
         return body.copy(body.pages + appendices.pages)
 
-    def write_pdf(self, document) -> bytes:
+    def write_pdf(self, document, edition: Edition, options: Options) -> bytes:
+        """The PDF of the laid-out document, of the kind options ask for (tagging.py: tagged
+        by default, PDF/A, PDF/X-4 for a print shop), its structure tree in reading order."""
+        from .tagging import embedded_files, finish, pdf_errors, weasyprint_options
+
+        recorded: dict[int, tuple] = {}
+        # WeasyPrint adds the output intent's colour profile to the document it writes: a copy,
+        # so that the layout kept for the next build stays as it was laid out.
+        document = document.copy()
+        document.color_profiles = dict(document.color_profiles)
         try:
-            with subsets_kept(self.reuse.subsets):
-                pdf = document.write_pdf()
+            with subsets_kept(self.reuse.subsets), tags_recorded(recorded), backgrounds_kept(document), \
+                    _quiet_weasyprint():
+                pdf = document.write_pdf(**weasyprint_options(options))
         except Exception as exc:
             raise RenderError([finding("R102", None, reason=f"{type(exc).__name__}: {exc}")]) from exc
         self.fetcher.check()  # images inside SVG are fetched only while the PDF is drawn
-        return pdf
+        files = embedded_files(self.root) if options.embed_sources else {}
+        try:
+            return finish(pdf, options, recorded, paragraph_ids(edition), files)
+        except pdf_errors() as exc:  # a PDF pikepdf cannot read: WeasyPrint's, so a rendering problem
+            raise RenderError([finding("R102", None, reason=f"{type(exc).__name__}: {exc}")]) from exc
 
     def html(self, edition, geometry, options, part="all", plan=None, placement_css="", refs=None, inline_css="",
              inline_js="", sheet=(), first_page=1):
@@ -208,6 +223,7 @@ class Renderer:
                 placement_css=placement_css, inline_css=inline_css, inline_js=inline_js, term_pages=term_pages,
                 event_pages=event_pages, generator=f"Glossator {__version__}", sheet=sheet, first_page=first_page,
                 timeline=timeline_for(edition, geometry) if part in ("all", "appendices") else None,
+                bleed_mm=BLEED_MM,
             )
         return mark_unbreakable(html)  # words no line can hold may break between letters
 
@@ -258,6 +274,11 @@ def timeline_for(edition: Edition, geometry: Geometry):
     labels = {e.id: Markup(e.event_html).striptags() for e in edition.chronology}
     return build_timeline(edition.chronology, geometry.width - geometry.inside - geometry.outside, labels,
                           edition.meta.lang)
+
+
+def paragraph_ids(edition: Edition) -> dict[str, str]:
+    """Element id of each paragraph and of each part it may be split into -> the paragraph's id."""
+    return {element: block for element, (block, _) in paragraph_parts(edition).items()}
 
 
 def short_line_warnings(edition: Edition, measured: Measured, geometry: Geometry) -> tuple:

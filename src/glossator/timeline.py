@@ -35,6 +35,7 @@ class Timeline:
     marks: tuple[Mark, ...]
     ticks: tuple[tuple[float, int], ...]  # (x, year), each year's label centred on its x
     label_size: float = LABEL_SIZE
+    alt: str = ""  # what the figure shows, for screen readers (the tagged PDF's Figure, aria-label)
 
 
 def build_timeline(events: tuple[ComposedEvent, ...], width: float, plain_labels: dict,
@@ -66,7 +67,22 @@ def build_timeline(events: tuple[ComposedEvent, ...], width: float, plain_labels
         marks.append(Mark(x, end_x, row, f"{event.date.display(lang)}: {plain_labels.get(event.id, '')}"))
     axis_y = len(rows_end) * ROW + DOT
     ticks = tuple((inset + (y - first) * scale, y) for y in years)
-    return Timeline(width, axis_y + 14, axis_y, tuple(marks), ticks)
+    return Timeline(width, axis_y + 14, axis_y, tuple(marks), ticks, alt=describe(events))
+
+
+def describe(events: tuple[ComposedEvent, ...]) -> str:
+    """'Timeline of 37 events from 1979 to 2020, drawn to scale; the busiest years are
+    2019 to 2020, with 12 events. Each event is listed below.'"""
+    years = sorted(e.date.year for e in events)
+    first, last = years[0], max((e.end or e.date).year for e in events)
+    count = f"{len(events)} event{'s' * (len(events) != 1)}"
+    if first == last:
+        return f"Timeline of {count} in {first}. Each event is listed below."
+    start = max(years, key=lambda y: sum(y <= z < y + TICK_EVERY for z in years))
+    busiest = sum(start <= z < start + TICK_EVERY for z in years)
+    end = max(z for z in years if z < start + TICK_EVERY)
+    return (f"Timeline of {count} from {first} to {last}, drawn to scale; the busiest years are "
+            f"{start} to {end}, with {busiest} events. Each event is listed below.")
 
 
 def label_width(year: int) -> float:

@@ -1,7 +1,8 @@
 """`glossator build`: the whole pipeline (pipeline.build), outputs replaced only on success."""
 from __future__ import annotations
 
-from ..model import PAPERS, Options
+from ..errors import UsageError
+from ..model import PAPERS, PDF_VARIANTS, Options
 from ..pipeline import build
 from . import display, edition_root, report
 
@@ -20,12 +21,28 @@ def add_build_options(p) -> None:
     p.add_argument("--line-numbers", action="store_true", help="number every fifth line of the article")
     p.add_argument("--single-file", action="store_true",
                    help="one self-contained HTML, its fonts inside (subset, WOFF2), instead of fonts/ beside it")
+    p.add_argument("--untagged", action="store_true", help="a smaller PDF without the structure screen readers use")
+    p.add_argument("--pdf-variant", choices=PDF_VARIANTS, default="", help="an archival PDF/A")
+    p.add_argument("--embed-sources", action="store_true",
+                   help="with --pdf-variant pdf/a-3b: put the article and annotations inside the PDF")
+    p.add_argument("--print-shop", action="store_true", help="PDF/X-4 with crop marks and a 3 mm bleed")
 
 
 def options_from(args) -> Options:
     return Options(paper=args.paper, duplex=not args.simplex,
                    paragraph_numbers=not args.no_paragraph_numbers, line_numbers=args.line_numbers,
-                   single_file=args.single_file)
+                   single_file=args.single_file, **pdf_options(args))
+
+
+def pdf_options(args) -> dict:
+    """The PDF's kind: tagged or not, archival, for a print shop; combinations that cannot be
+    made are usage errors."""
+    if args.embed_sources and args.pdf_variant != "pdf/a-3b":
+        raise UsageError("--embed-sources needs --pdf-variant pdf/a-3b (only PDF/A-3 may carry files)")
+    if args.print_shop and args.pdf_variant:
+        raise UsageError("--print-shop and --pdf-variant cannot be combined: a PDF is PDF/X-4 or PDF/A, not both")
+    return dict(tagged=not args.untagged, pdf_variant=args.pdf_variant, embed_sources=args.embed_sources,
+                print_shop=args.print_shop)
 
 
 def run(args) -> int:

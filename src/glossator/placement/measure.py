@@ -185,3 +185,48 @@ def subsets_kept(store: dict[tuple, bytes]):
         Font.subset = original
         store.clear()
         store.update(used)
+
+
+# --- the structure tree ---------------------------------------------------------------
+
+@contextmanager
+def tags_recorded(found: dict[int, tuple]):
+    """While a tagged PDF is written, note which HTML element each structure element was made
+    for: found[PDF object number] = (element serial, tag, id, classes). WeasyPrint's tree
+    knows only tag names; tagging.py needs the ids and classes to put notes after their
+    paragraph, join a paragraph's pieces and drop what is not the text (a page number)."""
+    from weasyprint.pdf import tags
+
+    original = tags._build_box_tree
+    serials: dict[int, int] = {}  # id(HTML element) -> serial: fragments of one element share it
+
+    def recording(box, *args):
+        for element in original(box, *args):  # its recursive calls come back through here
+            source = getattr(box, "_box", box)
+            html = source.element
+            if html is not None and isinstance(html.tag, str) and source.element_tag \
+                    and "::" not in source.element_tag:
+                serial = serials.setdefault(id(html), len(serials))
+                found.setdefault(element.number, (serial, source.element_tag, html.get("id") or "",
+                                                  frozenset((html.get("class") or "").split())))
+            yield element
+
+    tags._build_box_tree = recording
+    try:
+        yield
+    finally:
+        tags._build_box_tree = original
+
+
+@contextmanager
+def backgrounds_kept(document):
+    """WeasyPrint 70 adds the crop marks to a page's background layers each time it draws the
+    page (draw_background: layers.insert), so a layout written twice (`watch --print-shop`, a
+    kept layout) would get two sets: put the layers back as they were after each writing."""
+    saved = [(box.background.layers, list(box.background.layers)) for box in
+             (page._page_box for page in document.pages) if box.background is not None]
+    try:
+        yield
+    finally:
+        for layers, before in saved:
+            layers[:] = before
