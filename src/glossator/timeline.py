@@ -15,6 +15,7 @@ from .model import ComposedEvent
 DOT = 2.4  # radius, pt
 ROW = 5.6  # height of one row of dots, pt
 TICK_STEPS = (5, 10, 25, 50, 100, 250, 500, 1000)  # years between ticks: the first whose labels do not touch
+BUSIEST_SPAN = 5  # years: the window the figure's description names as the busiest
 TICK_GAP = 6.0  # pt, the least space between two year labels
 LABEL_SIZE = 7.0  # pt, the year labels under the axis (set in Glossator Sans)
 
@@ -78,9 +79,9 @@ def describe(events: tuple[ComposedEvent, ...]) -> str:
     count = f"{len(events)} event{'s' * (len(events) != 1)}"
     if first == last:
         return f"Timeline of {count} in {first}. Each event is listed below."
-    start = max(years, key=lambda y: sum(y <= z < y + TICK_EVERY for z in years))
-    busiest = sum(start <= z < start + TICK_EVERY for z in years)
-    end = max(z for z in years if z < start + TICK_EVERY)
+    start = max(years, key=lambda y: sum(y <= z < y + BUSIEST_SPAN for z in years))
+    busiest = sum(start <= z < start + BUSIEST_SPAN for z in years)
+    end = max(z for z in years if z < start + BUSIEST_SPAN)
     return (f"Timeline of {count} from {first} to {last}, drawn to scale; the busiest years are "
             f"{start} to {end}, with {busiest} events. Each event is listed below.")
 
