@@ -184,7 +184,7 @@ def compose_notes(annotations: Annotations, spans: dict[str, Span], numbers: dic
         notes.append(ComposedNote(
             number=numbers[note.id], id=note.id, title=note.title, kind=note.kind,
             body_html=render_markdown(note.body), sources_html=tuple(render_inline(s) for s in note.sources),
-            see=see, block=spans[note.id].block, where=note.where,
+            see=see, block=spans[note.id].block, where=note.where, audience=note.audience,
         ))
     return tuple(sorted(notes, key=lambda n: n.number))
 

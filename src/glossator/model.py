@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -158,6 +158,7 @@ class Note:
     kind: str | None = None
     see: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
+    audience: str = "all"  # "teacher": in the teacher's copy only (glossator.variants)
 
 
 @dataclass(frozen=True)
@@ -244,6 +245,7 @@ class ComposedNote:
     see: tuple[tuple[int, str], ...]  # (number, title) of notes it refers to
     block: int  # index of the block holding the call
     where: Where | None = None  # the note in annotations/notes.yaml, for messages
+    audience: str = "all"
 
 
 @dataclass(frozen=True)
@@ -276,6 +278,7 @@ class Edition:
     chronology: tuple[ComposedEvent, ...]
     bio_html: str | None = None
     credits_html: str | None = None
+    questions: tuple = ()  # questions.ComposedQuestion, for the variants that print them
 
 
 # --- page geometry ---------------------------------------------------------------
@@ -313,6 +316,14 @@ class Geometry:
     pnum_gap: float = 8.0
     pnum_gap_with_lines: float = 22.0
     lnum_gap: float = 6.0
+    # Type sizes the stylesheet reads (--body-size, --note-size, --note-leading): the
+    # large-print variant (glossator.variants) sets them larger.
+    body_size: float = 10.5
+    note_size: float = 7.9
+    note_leading: float = 10.0
+    note_small_size: float = 7.0  # a note's "see also" and sources
+    note_small_leading: float = 9.0
+    type_scale: float = 1.0  # every other size (titles, calls, back matter, appendices) times this
 
     @property
     def outside(self) -> float:
@@ -331,6 +342,18 @@ A4 = Geometry("a4", 595.28, 841.89, top=70.0, bottom=72.0,
               inside=52.0, text=290.0, gap=18.0, notes=186.0)
 PAPERS = {"letter": LETTER, "a4": A4}
 
+# Large print (--variant large-print), on the same paper: body 16 pt on a 21 pt grid, notes
+# 13 pt. The text takes most of the width (about 58 characters a line) and the outside
+# margin shrinks to half an inch; the note column left (about 20 characters of 13 pt) holds
+# short notes, and the placement pass sends the others to the page's foot.
+_LARGE = dict(body_size=16.0, leading=21.0, note_size=13.0, note_leading=16.5, note_small_size=13.0,
+              note_small_leading=16.5, type_scale=16.0 / 10.5, title_size=32.0, gap=14.0,
+              foot_rule=16.0, pnum_gap=10.0, pnum_gap_with_lines=30.0, lnum_gap=8.0, note_gap=9.0)
+LARGE_PRINT = {
+    "letter": replace(LETTER, **_LARGE, inside=54.0, text=396.0, notes=112.0),  # outside: 36 pt
+    "a4": replace(A4, **_LARGE, inside=52.0, text=382.0, notes=111.28),  # outside: 36 pt
+}
+
 
 @dataclass(frozen=True)
 class Options:
@@ -339,6 +362,9 @@ class Options:
     duplex: bool = True
     paragraph_numbers: bool = True
     line_numbers: bool = False
+    variant: str = "reader"  # reader | student | teacher | large-print (glossator.variants)
+    booklet: bool = False  # also impose the PDF for saddle-stitch (glossator.booklet)
+    all_variants: bool = False  # --all: every variant and the booklet
 
 
 def slugify(text: str) -> str:

@@ -16,9 +16,11 @@ from .compose import compose
 from .errors import ERROR, Finding, InputError
 from .fonts import font_findings
 from .load import load
-from .model import PAPERS, Edition, Options
+from .model import Annotations, Article, Edition, Options
+from .questions import compose_questions, load_questions, note_audience_findings
 from .styles import stylesheet_findings
 from .unbreakable import unbreakable_findings
+from .variants import READER, VARIANTS, booklet_filename, edition_for, filename, geometry_for
 from .write import output_folder, write_outputs
 
 
@@ -26,6 +28,8 @@ from .write import output_folder, write_outputs
 class Checked:
     edition: Edition | None
     findings: tuple[Finding, ...]
+    article: Article | None = None  # what the edition was composed from: variants.edition_for
+    annotations: Annotations | None = None  # composes it again without the teacher's notes
 
     @property
     def errors(self) -> tuple[Finding, ...]:
@@ -41,15 +45,19 @@ def check(root: Path) -> Checked:
     loaded = load(root)
     findings = list(loaded.findings) + font_findings(root, loaded.article, loaded.annotations) \
         + unbreakable_findings(loaded.article, loaded.annotations) + stylesheet_findings(root)
+    questions = load_questions(root, findings)
+    findings.extend(note_audience_findings(loaded.annotations))
     edition = None
     if loaded.article is not None and not any(f.severity == ERROR for f in findings):
         composed = compose(loaded.article, loaded.annotations)
-        findings.extend(composed.findings)
-        edition = composed.edition
+        asked = compose_questions(loaded.article, questions)
+        findings.extend(composed.findings + asked.findings)
+        edition = composed.edition and replace(composed.edition, questions=asked.questions)
     elif loaded.article is not None:
         # Still anchor what can be anchored, so one run reports every problem.
         findings.extend(compose(loaded.article, loaded.annotations, build=False).findings)
-    return Checked(edition, tuple(sorted(findings, key=_order)))
+        findings.extend(compose_questions(loaded.article, questions).findings)
+    return Checked(edition, tuple(sorted(findings, key=_order)), loaded.article, loaded.annotations)
 
 
 def checked_edition(root: Path) -> Checked:
@@ -91,22 +99,31 @@ def build(root: Path, out: Path | str | None = None, options: Options = Options(
     # WeasyPrint loads only once the edition is known to be good.
     from .commands import tune_collector
     from .fetch import refuse_links_out
+    from .booklet import impose
     from .render import Renderer, html_assets
 
     if own_process:
         tune_collector()
 
-    edition = checked.edition
-    geometry = replace(PAPERS[options.paper], duplex=options.duplex)
     renderer = renderer or Renderer(root)
     refuse_links_out(root)  # on every build: a kept renderer checked the links only when it was made
-    with source_date(edition.meta.date):
-        rendered = renderer.render(edition, geometry, options)
-    slug = edition.meta.slug
-    main = {f"{slug}.pdf": rendered.pdf, f"{slug}.html": rendered.html.encode("utf-8")}
-    files = write_outputs(folder, {**html_assets(), **main})  # one replacement: all or nothing
-    return Built(tuple(path for path in files if path.name in main), rendered.pages, time.perf_counter() - start,
-                 rendered.layouts, rendered.reused, checked.warnings + tuple(rendered.warnings))
+    slug = checked.edition.meta.slug
+    main, pages, layouts, reused, warnings = {}, 0, 0, 0, list(checked.warnings)
+    with source_date(checked.edition.meta.date):
+        for variant in (VARIANTS if options.all_variants else (options.variant,)):
+            chosen = replace(options, variant=variant)
+            rendered = renderer.render(edition_for(checked, variant), geometry_for(chosen), chosen)
+            main[filename(slug, variant)] = rendered.pdf
+            if variant == READER:  # the HTML edition is the reader's; the other copies are for print
+                main[f"{slug}.html"] = rendered.html.encode("utf-8")
+            if (options.booklet or options.all_variants) and variant == options.variant:
+                main[booklet_filename(slug, variant)] = impose(rendered.pdf, options.paper)
+            pages, layouts, reused = pages + rendered.pages, layouts + rendered.layouts, reused + rendered.reused
+            warnings.extend(w for w in rendered.warnings if w not in warnings)
+    assets = html_assets() if f"{slug}.html" in main else {}
+    files = write_outputs(folder, {**assets, **main})  # one replacement: all or nothing
+    return Built(tuple(path for path in files if path.name in main), pages, time.perf_counter() - start,
+                 layouts, reused, tuple(warnings))
 
 
 class source_date:

@@ -37,11 +37,13 @@ from .placement.engine import discrepancies, note_area, page_refs, place, too_lo
 from .placement.measure import measure, short_lines, subsets_kept
 from .placement.model import Measured
 from .placement.plan import Plan, placement_css
+from .questions import question_pages
 from .reuse import Reuse
 from .sandbox import BoundedSandbox, TemplateFolder, template_errors
 from .styles import inlined, read_stylesheets
 from .timeline import build_timeline
 from .unbreakable import mark_unbreakable
+from .variants import statistics
 
 THEME = Path(str(resources.files("glossator") / "theme"))
 TEMPLATES = Path(str(resources.files("glossator") / "templates"))
@@ -83,6 +85,7 @@ class Renderer:
         self.env.globals["coalesce"] = coalesce
         self.env.filters["balanced_title"] = balanced_title
         self.reuse = Reuse()  # layouts, note heights and font subsets, kept for the next build
+        self.reuses: dict[str, Reuse] = {}  # ...one set per variant (--all builds them in turn)
 
     # --- the passes ---------------------------------------------------------------
 
@@ -90,9 +93,13 @@ class Renderer:
         """Lay the body out with its notes placed, then the appendices, which point back at
         the body's pages; write the PDF. The HTML edition is made from the edition alone:
         the print plan (page breaks, notes at the foot) is the PDF's."""
+        self.reuse = self.reuses.setdefault(options.variant, self.reuse if not self.reuses else Reuse())
         self.reuse.counts()
         body, measured, plan, final_args = self.lay_out_body(edition, geometry, options)
+        final_args = {**final_args, "question_pages": question_pages(edition.questions, measured)}
         document = self.with_appendices(body, edition, geometry, options, final_args)
+        if options.variant == "teacher":
+            document = self.with_overview(document, edition, geometry, options, final_args, measured)
         layouts, reused = self.reuse.counts()
         warnings = short_line_warnings(edition, measured, geometry) + tuple(
             finding("L101", n.where or Where("annotations/notes.yaml"), number=n.number, id=n.id)
@@ -176,11 +183,23 @@ class Renderer:
         """The body's pages followed by the appendices', laid out on their own from the page
         after the body's last: an edit that leaves their page references alone leaves them
         as they were, and the layout is reused."""
-        if not (edition.glossary or edition.chronology):
+        if not (edition.glossary or edition.chronology or edition.questions):
             return body
         html = self.html(edition, geometry, options, part="appendices", first_page=len(body.pages) + 1, **final_args)
         appendices = self.reuse.layout("appendices", html, self.layout)
         return body.copy(body.pages + appendices.pages)
+
+    def with_overview(self, document, edition: Edition, geometry: Geometry, options: Options, final_args: dict,
+                      measured):
+        """The teacher's overview page (variants.statistics, every note, term and question
+        with its page) laid out on its own and put before the body's first page; in duplex,
+        a blank page follows it, so the article still starts on a right-hand page."""
+        note_pages = {n.number: measured.page_of[ids.line(n.number)] + 1 for n in edition.notes
+                      if ids.line(n.number) in measured.page_of}
+        html = self.html(edition, geometry, options, part="overview", overview=statistics(edition),
+                         note_pages=note_pages, **final_args)
+        overview = self.reuse.layout("overview", html, self.layout)
+        return document.copy(overview.pages + document.pages)
 
     def write_pdf(self, document) -> bytes:
         try:
@@ -192,7 +211,7 @@ class Renderer:
         return pdf
 
     def html(self, edition, geometry, options, part="all", plan=None, placement_css="", refs=None, inline_css="",
-             sheet=(), first_page=1):
+             sheet=(), first_page=1, question_pages=None, overview=None, note_pages=None):
         plan = plan or Plan()
         term_pages, event_pages = refs or ({}, {})
         with_body = part in ("body", "text")  # the print plan's parts ("all" is the web edition)
@@ -208,6 +227,7 @@ class Renderer:
                 placement_css=placement_css, inline_css=inline_css, term_pages=term_pages,
                 event_pages=event_pages, generator=f"Glossator {__version__}", sheet=sheet, first_page=first_page,
                 timeline=timeline_for(edition, geometry) if part in ("all", "appendices") else None,
+                question_pages=question_pages or {}, overview=overview, note_pages=note_pages or {},
             )
         return mark_unbreakable(html)  # words no line can hold may break between letters
 
