@@ -7,8 +7,8 @@ page is scaled to half the sheet: Letter pages to half-letter (5.5 × 8.5 in, 64
 A4 pages to A5 (70.7 %). The typeset pages stay those of the edition; only their
 size on paper changes.
 
-Each sheet side carries /PageLabels naming the two pages it holds ("12-1"), so a
-reader, or a test, can check the order; the blank pages are named "-".
+Each sheet side carries a page label naming the two pages it holds, left then right
+("8-5"; "-1" where the left page is blank), so a reader, or a test, can check the order.
 """
 from __future__ import annotations
 
@@ -34,25 +34,30 @@ def booklet_order(count: int) -> list[tuple[int | None, int | None]]:
 
 def impose(pdf: bytes, paper: str) -> bytes:
     """The booklet of `pdf` (pages of `paper` size) on landscape sheets of the same paper."""
-    from pypdf import PageObject, PdfReader, PdfWriter, Transformation
+    from pypdf import PageObject, PdfReader, PdfWriter
     from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject, TextStringObject
 
     reader = PdfReader(io.BytesIO(pdf))
     width, height = SHEETS[paper]
     half = width / 2
     writer = PdfWriter()
+    forms: dict[int, NameObject] = {}
     labels = ArrayObject()
     for index, side in enumerate(booklet_order(len(reader.pages))):
-        sheet = PageObject.create_blank_page(width=width, height=height)
+        sheet = writer.add_page(PageObject.create_blank_page(width=width, height=height))
+        drawn, names = [], DictionaryObject()
         for slot, number in enumerate(side):
-            if number is not None:
-                page = reader.pages[number - 1]
-                w, h = float(page.mediabox.width), float(page.mediabox.height)
-                scale = min(half / w, height / h)
-                x = slot * half + (half - w * scale) / 2
-                y = (height - h * scale) / 2
-                sheet.merge_transformed_page(page, Transformation().scale(scale).translate(x, y))
-        writer.add_page(sheet)
+            if number is None:
+                continue
+            page = reader.pages[number - 1]
+            w, h = float(page.mediabox.width), float(page.mediabox.height)
+            scale = min(half / w, height / h)
+            x, y = slot * half + (half - w * scale) / 2, (height - h * scale) / 2
+            name = f"/Page{number}"
+            names[NameObject(name)] = page_form(writer, page)
+            drawn.append(f"q {scale:.6f} 0 0 {scale:.6f} {x:.4f} {y:.4f} cm {name} Do Q")
+        sheet[NameObject("/Resources")] = DictionaryObject({NameObject("/XObject"): names})
+        sheet.replace_contents(stream(writer, "\n".join(drawn).encode("ascii")))
         label = "-".join(str(n) if n else "" for n in side)
         labels.extend([NumberObject(index), DictionaryObject({NameObject("/P"): TextStringObject(label)})])
     writer._root_object[NameObject("/PageLabels")] = DictionaryObject({NameObject("/Nums"): labels})
@@ -61,3 +66,23 @@ def impose(pdf: bytes, paper: str) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def page_form(writer, page):
+    """The page as a form XObject of the writer: its content drawn as it is, never parsed
+    (pypdf's merge_transformed_page parses every operator: seconds for an edition)."""
+    from pypdf.generic import ArrayObject, FloatObject, NameObject
+
+    form = stream(writer, page.get_contents().get_data())
+    form.update({NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Form"),
+                 NameObject("/BBox"): ArrayObject(FloatObject(v) for v in page.mediabox),
+                 NameObject("/Resources"): page["/Resources"].clone(writer)})
+    return writer._add_object(form)
+
+
+def stream(writer, data: bytes):
+    from pypdf.generic import StreamObject
+
+    made = StreamObject()
+    made.set_data(data)
+    return made.flate_encode()
