@@ -343,11 +343,12 @@ A4 = Geometry("a4", 595.28, 841.89, top=70.0, bottom=72.0,
 PAPERS = {"letter": LETTER, "a4": A4}
 
 # Large print (--variant large-print), on the same paper: body 16 pt on a 21 pt grid, notes
-# 13 pt. The text takes most of the width (about 58 characters a line) and the outside
+# 13 pt, and every other size scaled so that the appendices' 9.5 pt become 16.5 pt (not 16:
+# no line outside the article is set in its size). The text takes most of the width (about 58 characters a line) and the outside
 # margin shrinks to half an inch; the note column left (about 20 characters of 13 pt) holds
 # short notes, and the placement pass sends the others to the page's foot.
 _LARGE = dict(body_size=16.0, leading=21.0, note_size=13.0, note_leading=16.5, note_small_size=13.0,
-              note_small_leading=16.5, type_scale=16.0 / 10.5, title_size=32.0, gap=14.0,
+              note_small_leading=16.5, type_scale=16.5 / 9.5, title_size=32.0, gap=14.0,
               foot_rule=16.0, pnum_gap=10.0, pnum_gap_with_lines=30.0, lnum_gap=8.0, note_gap=9.0)
 LARGE_PRINT = {
     "letter": replace(LETTER, **_LARGE, inside=54.0, text=396.0, notes=112.0),  # outside: 36 pt
