@@ -71,12 +71,13 @@ def impose(pdf: bytes, paper: str) -> bytes:
 def page_form(writer, page):
     """The page as a form XObject of the writer: its content drawn as it is, never parsed
     (pypdf's merge_transformed_page parses every operator: seconds for an edition)."""
-    from pypdf.generic import ArrayObject, FloatObject, NameObject
+    from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject
 
-    form = stream(writer, page.get_contents().get_data())
+    contents = page.get_contents()  # None for an empty page
+    form = stream(writer, contents.get_data() if contents is not None else b"")
     form.update({NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Form"),
                  NameObject("/BBox"): ArrayObject(FloatObject(v) for v in page.mediabox),
-                 NameObject("/Resources"): page["/Resources"].clone(writer)})
+                 NameObject("/Resources"): page.get("/Resources", DictionaryObject()).clone(writer)})
     return writer._add_object(form)
 
 
