@@ -166,3 +166,22 @@ def test_the_student_copy_asks_its_questions_with_their_passage(small):
     text = small["student"][0]
     assert "What does the first paragraph mention?" in text and "¶ 1, p. 1" in text
     assert "Discuss the article." in text
+
+
+def test_a_warm_rebuild_of_every_copy_lays_out_only_what_a_question_edit_changed(tmp_path):
+    """As `watch --all` rebuilds with its renderer kept: after a question edit, only the
+    student's and teacher's question pages and the teacher's overview are laid out again."""
+    from glossator.model import Options
+    from glossator.pipeline import build
+    from glossator.render import Renderer
+
+    root = make_edition(tmp_path / "ed", notes=NOTES)
+    questions = root / "annotations" / "questions.yaml"
+    questions.write_text(QUESTIONS, encoding="utf-8")
+    renderer, options = Renderer(root), Options(all_variants=True)
+    first = build(root, None, options, renderer=renderer)
+    questions.write_text(QUESTIONS.replace("Discuss the article.", "Discuss the article again."), encoding="utf-8")
+    second = build(root, None, options, renderer=renderer)
+    # Each copy's article (measured and final layout: 2 x 4) is reused.
+    assert second.layouts == 3 and second.reused >= 8, (first.layouts_said(), second.layouts_said())
+    assert "Discuss the article again." in flat(" ".join(pdf_pages_text(root / "output" / "a-small-test-article-student.pdf")))
