@@ -185,3 +185,18 @@ def test_a_warm_rebuild_of_every_copy_lays_out_only_what_a_question_edit_changed
     # Each copy's article (measured and final layout: 2 x 4) is reused.
     assert second.layouts == 3 and second.reused >= 8, (first.layouts_said(), second.layouts_said())
     assert "Discuss the article again." in flat(" ".join(pdf_pages_text(root / "output" / "a-small-test-article-student.pdf")))
+
+
+def test_one_copy_and_its_booklet_are_written_alone(tmp_path):
+    root = make_edition(tmp_path / "ed", notes=NOTES)
+    result = run_cli("build", root, "--variant", "large-print", "--booklet", "--paper", "a4")
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in (root / "output").iterdir()) == [
+        "a-small-test-article-large-print-booklet.pdf", "a-small-test-article-large-print.pdf"]
+    assert [line.split("/")[-1] for line in result.stdout.splitlines() if line.startswith("wrote")] == [
+        "a-small-test-article-large-print.pdf", "a-small-test-article-large-print-booklet.pdf"]
+
+
+def test_an_unknown_variant_is_a_usage_error(tmp_path):
+    result = run_cli("build", make_edition(tmp_path / "ed"), "--variant", "pupil")
+    assert result.returncode == 2 and "invalid choice: 'pupil'" in result.stderr and "Traceback" not in result.stderr

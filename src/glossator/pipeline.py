@@ -97,9 +97,9 @@ def build(root: Path, out: Path | str | None = None, options: Options = Options(
     folder = output_folder(root, out)  # refused before any work if output/ links out of the edition
     checked = checked_edition(root)
     # WeasyPrint loads only once the edition is known to be good.
+    from .booklet import impose
     from .commands import tune_collector
     from .fetch import refuse_links_out
-    from .booklet import impose
     from .render import Renderer, html_assets
 
     if own_process:

@@ -86,6 +86,7 @@ class Renderer:
         self.env.filters["balanced_title"] = balanced_title
         self.reuse = Reuse()  # layouts, note heights and font subsets, kept for the next build
         self.reuses: dict[str, Reuse] = {}  # ...one set per variant (--all builds them in turn)
+        self.pdfs: dict[str, tuple] = {}  # variant -> (its pages, its PDF): see pdf_of
 
     # --- the passes ---------------------------------------------------------------
 
@@ -93,6 +94,7 @@ class Renderer:
         """Lay the body out with its notes placed, then the appendices, which point back at
         the body's pages; write the PDF. The HTML edition is made from the edition alone:
         the print plan (page breaks, notes at the foot) is the PDF's."""
+        # Each copy keeps its own layouts (the first takes the Reuse made with the renderer).
         self.reuse = self.reuses.setdefault(options.variant, self.reuse if not self.reuses else Reuse())
         self.reuse.counts()
         body, measured, plan, final_args = self.lay_out_body(edition, geometry, options)
@@ -104,7 +106,7 @@ class Renderer:
         warnings = short_line_warnings(edition, measured, geometry) + tuple(
             finding("L101", n.where or Where("annotations/notes.yaml"), number=n.number, id=n.id)
             for n in edition.notes if n.number in plan.long)
-        pdf = self.write_pdf(document)
+        pdf = self.pdf_of(document, options.variant)
         page_html = self.html(edition, geometry, options, part="all", inline_css=self.inline_css(),
                               refs=final_args["refs"])
         return Rendered(pdf, page_html, len(document.pages), layouts, reused, warnings)
@@ -183,11 +185,14 @@ class Renderer:
         """The body's pages followed by the appendices', laid out on their own from the page
         after the body's last: an edit that leaves their page references alone leaves them
         as they were, and the layout is reused."""
-        if not (edition.glossary or edition.chronology or edition.questions):
-            return body
-        html = self.html(edition, geometry, options, part="appendices", first_page=len(body.pages) + 1, **final_args)
-        appendices = self.reuse.layout("appendices", html, self.layout)
-        return body.copy(body.pages + appendices.pages)
+        pages = list(body.pages)
+        if edition.questions:  # a document of their own: a question edit leaves the glossary's layout alone
+            html = self.html(edition, geometry, options, part="questions", first_page=len(pages) + 1, **final_args)
+            pages += self.reuse.layout("questions", html, self.layout).pages
+        if edition.glossary or edition.chronology:
+            html = self.html(edition, geometry, options, part="appendices", first_page=len(pages) + 1, **final_args)
+            pages += self.reuse.layout("appendices", html, self.layout).pages
+        return body.copy(pages)
 
     def with_overview(self, document, edition: Edition, geometry: Geometry, options: Options, final_args: dict,
                       measured):
@@ -200,6 +205,19 @@ class Renderer:
                          note_pages=note_pages, **final_args)
         overview = self.reuse.layout("overview", html, self.layout)
         return document.copy(overview.pages + document.pages)
+
+    def pdf_of(self, document, variant: str) -> bytes:
+        """The PDF of the document; the last one's bytes if it is made of the very same
+        pages (every layout of this copy reused: `watch --all` after an edit to another
+        copy's text). The pages themselves are kept with the bytes, so none can be freed
+        and another take its place unnoticed."""
+        kept = self.pdfs.get(variant)
+        if kept and len(kept[0]) == len(document.pages) and all(a is b for a, b in zip(kept[0], document.pages)):
+            return kept[1]
+        self.pdfs.pop(variant, None)
+        pdf = self.write_pdf(document)
+        self.pdfs[variant] = (tuple(document.pages), pdf)
+        return pdf
 
     def write_pdf(self, document) -> bytes:
         try:
