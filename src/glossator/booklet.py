@@ -12,6 +12,7 @@ Each sheet side carries a page label naming the two pages it holds, left then ri
 """
 from __future__ import annotations
 
+import functools
 import io
 
 from .model import PAPERS
@@ -32,6 +33,7 @@ def booklet_order(count: int) -> list[tuple[int | None, int | None]]:
     return [tuple(p if p <= count else None for p in side) for side in sides]
 
 
+@functools.lru_cache(maxsize=2)  # `watch --booklet`: a rebuild that left the copy's PDF as it was
 def impose(pdf: bytes, paper: str) -> bytes:
     """The booklet of `pdf` (pages of `paper` size) on landscape sheets of the same paper."""
     from pypdf import PageObject, PdfReader, PdfWriter
