@@ -107,3 +107,17 @@ def html_elements(html: str) -> list[tuple[str, dict]]:
     parser.feed(html)
     parser.close()
     return found
+
+
+@pytest.fixture(scope="session", params=["letter", "a4"])
+def classroom(request, tmp_path_factory):
+    """The bundled edition built once per paper with `--all`: (paper, {copy: PDF path}),
+    the copies being reader, student, teacher, large-print and booklet."""
+    paper = request.param
+    out = tmp_path_factory.mktemp(f"classroom-{paper}")
+    result = run_cli("build", REPO, "--all", "--paper", paper, "--out", out)
+    assert result.returncode == 0, result.stderr
+    slug = "the-death-of-the-us-iraqi-relationship"
+    names = {"reader": f"{slug}.pdf", "student": f"{slug}-student.pdf", "teacher": f"{slug}-teacher.pdf",
+             "large-print": f"{slug}-large-print.pdf", "booklet": f"{slug}-booklet.pdf"}
+    return paper, {copy: out / name for copy, name in names.items()}

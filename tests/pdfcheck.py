@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pdfplumber
 
-from glossator.model import PAPERS
+from glossator.model import PAPERS, Geometry
 
 BODY_SIZE = 10.5  # pt: the article's text (acronyms are 0.8 of it)
 CALL_SIZE = 7.0
@@ -62,14 +62,14 @@ def glyphs(page) -> list[Glyph]:
             for c in page.chars if c["text"].strip()]
 
 
-def geometry_of(paper):
-    """A paper's name ("letter", "a4"), or a Geometry an edition's stylesheet made."""
-    return PAPERS[paper] if isinstance(paper, str) else paper
+def geometry(paper) -> Geometry:
+    """`paper` is a paper's name (the reader's geometry) or a Geometry (large print)."""
+    return paper if isinstance(paper, Geometry) else PAPERS[paper]
 
 
 def text_column(page_index: int, paper: str, duplex: bool) -> tuple[float, float]:
     """The x range (pt) of the article's text column on a page (0-based index)."""
-    g = geometry_of(paper)
+    g = geometry(paper)
     if duplex and page_index % 2 == 1:  # verso: the note column is on the left
         left = g.width - g.inside - g.text
     else:
@@ -83,14 +83,14 @@ def body_stream(pdf_path, paper="letter", duplex=True) -> str:
     Keeps glyphs inside the text column and the page area at body size (or acronym
     size); calls (7 pt), notes, pull quotes, headings and the back matter fall away.
     """
-    g = geometry_of(paper)
+    g = geometry(paper)
     out = []
     with read_pdf(pdf_path) as pdf:
         for index, page in enumerate(pdf.pages):
             left, right = text_column(index, paper, duplex)
             chosen = [c for c in glyphs(page)
                       if left - 1 <= c.x0 and c.x1 <= right + 1 and g.top - 1 <= c.top <= g.height - g.bottom
-                      and (abs(c.size - BODY_SIZE) < 0.2 or abs(c.size - BODY_SIZE * 0.8) < 0.2)]
+                      and (abs(c.size - g.body_size) < 0.2 or abs(c.size - g.body_size * 0.8) < 0.1)]
             chosen.sort(key=lambda c: (round(c.bottom), c.x0))
             out.extend(c.text for c in _lines_in_order(chosen))
     return "".join(out).replace(HYPHEN, "")
@@ -157,7 +157,7 @@ def near_edge(page, inches=0.25) -> list[Glyph]:
 def margin_text(pdf_path, paper="letter", duplex=True) -> str:
     """The text of every note: set in the note column, or at the foot of the text column
     (small type below the page's last line of the article); line by line, break hyphens joined."""
-    g = geometry_of(paper)
+    g = geometry(paper)
     lines = []
     with read_pdf(pdf_path) as pdf:
         for index, page in enumerate(pdf.pages):
@@ -166,7 +166,7 @@ def margin_text(pdf_path, paper="letter", duplex=True) -> str:
             outside = (lambda c: c.x0 > right + 2) if not duplex or index % 2 == 0 else (lambda c: c.x1 < left - 2)
             in_foot = lambda c: left - 1 <= c.x0 and c.x1 <= right + 1 and c.top > foot
             inside = [c for c in glyphs(page) if (outside(c) or in_foot(c))
-                      and g.top - 1 <= c.top <= g.height - g.bottom and c.size < 8.5]
+                      and g.top - 1 <= c.top <= g.height - g.bottom and c.size < g.note_size + 0.6]
             page_lines: list[list[Glyph]] = []
             for c in sorted(inside, key=lambda c: (outside(c), round(c.bottom), c.x0)):
                 if page_lines and abs(page_lines[-1][0].bottom - c.bottom) < 2:
@@ -183,44 +183,41 @@ def margin_text(pdf_path, paper="letter", duplex=True) -> str:
     return re.sub(r"\s+", " ", joined)
 
 
-def is_body_size(size: float) -> bool:
-    """The article's type, or its acronyms' (0.8 of it)."""
-    return abs(size - BODY_SIZE) < 0.2 or abs(size - BODY_SIZE * 0.8) < 0.2
-
-
 def foot_top(page, index: int, paper: str, duplex: bool) -> float:
     """Where a page's foot begins: below the lowest glyph of the article's type in the text column."""
     left, right = text_column(index, paper, duplex)
-    body = [c.bottom for c in glyphs(page) if left - 1 <= c.x0 and c.x1 <= right + 1 and is_body_size(c.size)]
-    return max(body, default=geometry_of(paper).top)
+    g = geometry(paper)
+    body = [c.bottom for c in glyphs(page) if left - 1 <= c.x0 and c.x1 <= right + 1 and c.size > g.note_size + 0.6]
+    return max(body, default=g.top)
 
 
 def calls_on(page, index: int, paper: str, duplex: bool) -> set[str]:
     """The note calls set in a page's text column (above its foot)."""
     left, right = text_column(index, paper, duplex)
     foot = foot_top(page, index, paper, duplex)
-    return {n for n, x, top in numbers_at(page, CALL_SIZE, "Glossator-Serif") if left - 1 <= x <= right + 1 and top < foot}
+    size = CALL_SIZE * geometry(paper).type_scale
+    return {n for n, x, top in numbers_at(page, size, "Glossator-Serif") if left - 1 <= x <= right + 1 and top < foot}
 
 
 def article_fills(pdf_path, paper="letter", duplex=True) -> list[float]:
     """How full each page of the article's text is (the pages with text in the article's
     type): the depth of the text column's lowest glyph (the article's, or a note's at the
     foot) below the page area's top, over the area's height."""
-    g = geometry_of(paper)
+    g = geometry(paper)
     fills = []
     with read_pdf(pdf_path) as pdf:
         for index, page in enumerate(pdf.pages):
             left, right = text_column(index, paper, duplex)
             column = [c for c in glyphs(page) if left - 1 <= c.x0 and c.x1 <= right + 1
                       and g.top - 1 <= c.top <= g.height - g.bottom]
-            if not any(abs(c.size - BODY_SIZE) < 0.2 for c in column):
+            if not any(abs(c.size - g.body_size) < 0.2 for c in column):
                 break
             bottoms = [c.bottom for c in column]
             fills.append((max(bottoms, default=g.top) - g.top) / (g.height - g.top - g.bottom))
     return fills
 
 
-def placed_notes(page, index: int, paper: str, duplex: bool, note_size: float = 7.9) -> dict[str, tuple[str, float]]:
+def placed_notes(page, index: int, paper, duplex: bool) -> dict[str, tuple[str, float]]:
     """Note number -> (where, x) for each note set on a page, read from its bold number:
     "outside" or "inside" the text column's margins, or "foot" (in the text column, below
     the page's last line of the article)."""
@@ -228,7 +225,7 @@ def placed_notes(page, index: int, paper: str, duplex: bool, note_size: float = 
     foot = foot_top(page, index, paper, duplex)
     outside_is_right = not duplex or index % 2 == 0
     found = {}
-    for number, x, top in numbers_at(page, note_size, "Glossator-Sans-Bold"):
+    for number, x, top in numbers_at(page, geometry(paper).note_size, "Glossator-Sans-Bold"):
         if left - 2 <= x <= right + 2:
             found[number] = ("foot" if top > foot else "in the text", x)
         else:

@@ -88,7 +88,7 @@ def test_text_output_names_file_line_code_and_hint(tmp_path):
     assert result.returncode == 1
     assert result.stdout.splitlines()[:2] == [
         "annotations/notes.yaml:5:3: Y105 note 'sofa': unknown field 'titel' (did you mean 'title'?)",
-        "    hint: Known fields: id, quote, body, title, kind, see, sources, before, after, paragraph, occurrence.",
+        "    hint: Known fields: id, quote, body, title, kind, see, sources, audience, before, after, paragraph, occurrence.",
     ]
     assert "1 error, 0 warnings" in result.stdout
 

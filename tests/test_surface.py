@@ -92,7 +92,7 @@ def test_extreme_but_valid_values_still_pass_every_layout_check(extreme):
     with read_pdf(pdf_path) as pdf:
         assert abs(pdf.pages[0].width - A4.width) < 0.5
         for index, page in enumerate(pdf.pages):
-            calls, notes = calls_on(page, index, g, True), placed_notes(page, index, g, True, note_size=9.5)
+            calls, notes = calls_on(page, index, g, True), placed_notes(page, index, g, True)
             assert calls == set(notes), f"page {index + 1}"
             assert all(where in ("outside", "foot") for where, _ in notes.values()), notes
     fills = article_fills(pdf_path, g)

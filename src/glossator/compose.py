@@ -194,7 +194,7 @@ def compose_notes(annotations: Annotations, spans: dict[str, Span], numbers: dic
             kind=note.kind,
             body_html=render_markdown(note.body, lang),
             sources_html=tuple(render_inline(s, lang) for s in note.sources),
-            see=see, block=spans[note.id].block, where=note.where,
+            see=see, block=spans[note.id].block, where=note.where, audience=note.audience,
             terms=tuple((t, smarten(terms[t], lang)) for t in note.terms if t in terms),
         ))
     return tuple(sorted(notes, key=lambda n: n.number))

@@ -35,7 +35,7 @@ class Code:
 
 # The catalogue: the emitting code looks messages up here, so it cannot drift.
 # Families: S source, Y annotation files, A anchors, N notes, G glossary,
-# C chronology, L layout, R render, O output, X security (what a build may read), F fonts.
+# C chronology, Q questions, L layout, R render, O output, X security (what a build may read), F fonts.
 CODES: dict[str, Code] = {
     "S101": Code(ERROR, "{what} not found",
                  "Create it, or run the command in an edition folder (source/, annotations/)."),
@@ -141,6 +141,10 @@ CODES: dict[str, Code] = {
                  "Swap the two dates, or correct one."),
     "C103": Code(ERROR, "chronology: event {date} repeats the event at line {first}",
                  "Delete one of the two."),
+    "Q101": Code(ERROR, "question {label}: kind “{value}” is not one of {known}",
+                 "Write kind: short (3 ruled lines), long (8) or discussion (no lines), or leave it out."),
+    "Q102": Code(ERROR, "{item} {label}: audience “{value}” is not one of {known}",
+                 "Write audience: teacher for the teacher's copy only, or leave it out (everyone)."),
     "L101": Code(WARNING, "note {number} ('{id}') is too long for a page: it is set after the article, under "
                  "'Long notes', and a pointer beside its line gives the page",
                  "Shorten the note, or split it into two, to keep it beside the text."),

@@ -77,3 +77,12 @@ def glossary(term_id: str) -> str:
 def sheet(number: int, where: str) -> str:
     """A note on the sheet its height is measured from, as set in `where` (margin, foot, pointer)."""
     return f"sheet-{number}-{where}"
+
+
+def question(number: int) -> str:
+    """A question for the class (questions.yaml), in the copies that print them."""
+    return f"question-{number}"
+
+
+QUESTIONS = "questions"  # the section of questions, after the article
+OVERVIEW = "overview"  # the teacher's overview, before the article

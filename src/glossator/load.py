@@ -716,7 +716,7 @@ def make_note(item: Item) -> Note:
     v = item.values
     return Note(id=v["id"], quote=make_quote(item), body=v["body"], where=item.where,
                 title=v.get("title"), kind=v.get("kind"), see=v.get("see", ()),
-                terms=v.get("see-terms", ()), sources=v.get("sources", ()))
+                terms=v.get("see-terms", ()), sources=v.get("sources", ()), audience=v.get("audience", "all"))
 
 
 def make_term(item: Item) -> Term:

@@ -11,7 +11,7 @@ import calendar
 import datetime
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -261,6 +261,7 @@ class Note:
     see: tuple[str, ...] = ()  # ids of other notes
     sources: tuple[str, ...] = ()
     terms: tuple[str, ...] = ()  # ids of glossary entries its 'see:' names
+    audience: str = "all"  # "teacher": in the teacher's copy only (glossator.variants)
 
 
 @dataclass(frozen=True)
@@ -349,6 +350,7 @@ class ComposedNote:
     block: int  # index of the block holding the call
     where: Where | None = None  # the note in annotations/notes.yaml, for messages
     terms: tuple[tuple[str, str], ...] = ()  # (id, term) of glossary entries it refers to
+    audience: str = "all"
 
 
 @dataclass(frozen=True)
@@ -382,6 +384,7 @@ class Edition:
     bio_html: str | None = None
     credits_html: str | None = None
     rights_html: str | None = None
+    questions: tuple = ()  # questions.ComposedQuestion, for the variants that print them
 
 
 # --- page geometry ---------------------------------------------------------------
@@ -419,6 +422,14 @@ class Geometry:
     pnum_gap: float = 8.0
     pnum_gap_with_lines: float = 22.0
     lnum_gap: float = 6.0
+    # Type sizes the stylesheet reads (--body-size, --note-size, --note-leading): the
+    # large-print variant (glossator.variants) sets them larger.
+    body_size: float = 10.5
+    note_size: float = 7.9
+    note_leading: float = 10.0
+    note_small_size: float = 7.0  # a note's "see also" and sources
+    note_small_leading: float = 9.0
+    type_scale: float = 1.0  # every other size (titles, calls, back matter, appendices) times this
 
     @property
     def outside(self) -> float:
@@ -437,6 +448,19 @@ A4 = Geometry("a4", 595.28, 841.89, top=70.0, bottom=72.0,
               inside=52.0, text=290.0, gap=18.0, notes=186.0)
 PAPERS = {"letter": LETTER, "a4": A4}
 
+# Large print (--variant large-print), on the same paper: body 16 pt on a 21 pt grid, notes
+# 13 pt, and every other size scaled so that the appendices' 9.5 pt become 16.5 pt (not 16:
+# no line outside the article is set in its size). The text takes most of the width (about 58 characters a line) and the outside
+# margin shrinks to half an inch; the note column left (about 20 characters of 13 pt) holds
+# short notes, and the placement pass sends the others to the page's foot.
+_LARGE = dict(body_size=16.0, leading=21.0, note_size=13.0, note_leading=16.5, note_small_size=13.0,
+              note_small_leading=16.5, type_scale=16.5 / 9.5, title_size=32.0, gap=14.0,
+              foot_rule=16.0, pnum_gap=10.0, pnum_gap_with_lines=30.0, lnum_gap=8.0, note_gap=9.0)
+LARGE_PRINT = {
+    "letter": replace(LETTER, **_LARGE, inside=54.0, text=396.0, notes=112.0),  # outside: 36 pt
+    "a4": replace(A4, **_LARGE, inside=52.0, text=382.0, notes=111.28),  # outside: 36 pt
+}
+
 
 @dataclass(frozen=True)
 class Options:
@@ -450,6 +474,9 @@ class Options:
     pdf_variant: str = ""  # an archival PDF/A: "pdf/a-2b" or "pdf/a-3b" (PDF_VARIANTS)
     embed_sources: bool = False  # PDF/A-3 only: source/article.md and the annotations inside the PDF
     print_shop: bool = False  # PDF/X-4 with crop marks and a 3 mm bleed
+    variant: str = "reader"  # reader | student | teacher | large-print (glossator.variants)
+    booklet: bool = False  # also impose the PDF for saddle-stitch (glossator.booklet)
+    all_variants: bool = False  # --all: every variant and the booklet
 
 
 PDF_VARIANTS = ("pdf/a-2b", "pdf/a-3b")  # --pdf-variant: what WeasyPrint writes and we check

@@ -18,9 +18,11 @@ from .errors import ERROR, WARNING, Finding, InputError, finding
 from .fonts import font_findings
 from .lint import article_findings
 from .load import load
-from .model import PAPERS, Edition, Options
+from .model import PAPERS, Annotations, Article, Edition, Options
+from .questions import compose_questions, load_questions, note_audience_findings
 from .styles import read_stylesheets
 from .unbreakable import unbreakable_findings
+from .variants import READER, VARIANTS, booklet_filename, edition_for, filename, geometry_for
 from .write import output_folder, write_outputs
 
 
@@ -28,6 +30,8 @@ from .write import output_folder, write_outputs
 class Checked:
     edition: Edition | None
     findings: tuple[Finding, ...]
+    article: Article | None = None  # what the edition was composed from: variants.edition_for
+    annotations: Annotations | None = None  # composes it again without the teacher's notes
 
     @property
     def errors(self) -> tuple[Finding, ...]:
@@ -44,15 +48,19 @@ def check(root: Path) -> Checked:
     findings = list(loaded.findings) + font_findings(root, loaded.article, loaded.annotations) \
         + unbreakable_findings(loaded.article, loaded.annotations) + style_findings(root) \
         + article_findings(loaded.article, article_text(root) if loaded.article else "")
+    questions = load_questions(root, findings)
+    findings.extend(note_audience_findings(loaded.annotations))
     edition = None
     if loaded.article is not None and not any(f.severity == ERROR for f in findings):
         composed = compose(loaded.article, loaded.annotations)
-        findings.extend(composed.findings)
-        edition = composed.edition
+        asked = compose_questions(loaded.article, questions)
+        findings.extend(composed.findings + asked.findings)
+        edition = composed.edition and replace(composed.edition, questions=asked.questions)
     elif loaded.article is not None:
         # Still anchor what can be anchored, so one run reports every problem.
         findings.extend(compose(loaded.article, loaded.annotations, build=False).findings)
-    return Checked(edition, tuple(sorted(findings, key=_order)))
+        findings.extend(compose_questions(loaded.article, questions).findings)
+    return Checked(edition, tuple(sorted(findings, key=_order)), loaded.article, loaded.annotations)
 
 
 def article_text(root: Path) -> str:
@@ -113,6 +121,7 @@ def build(root: Path, out: Path | str | None = None, options: Options = Options(
     folder = output_folder(root, out)  # refused before any work if output/ links out of the edition
     checked = checked_edition(root)
     # WeasyPrint loads only once the edition is known to be good.
+    from .booklet import impose
     from .commands import tune_collector
     from .fetch import refuse_links_out
     from .render import Renderer, html_assets
@@ -121,20 +130,29 @@ def build(root: Path, out: Path | str | None = None, options: Options = Options(
     if own_process:
         tune_collector()
 
-    edition = checked.edition
     renderer = renderer or Renderer(root)
-    # The page's geometry: the paper's, as the edition's stylesheets set it (surface.py).
-    geometry = surface.geometry(replace(PAPERS[options.paper], duplex=options.duplex), surface.read(renderer.sheets))
     refuse_links_out(root)  # on every build: a kept renderer checked the links only when it was made
-    with source_date(edition.meta.date):  # fontTools dates the subsets it writes, for the PDF and --single-file
-        rendered = renderer.render(edition, geometry, options)
-        page = fonts_inside(rendered.html, html_assets()) if options.single_file else rendered.html
-    slug = edition.meta.slug
-    main = {f"{slug}.pdf": rendered.pdf, f"{slug}.html": page.encode("utf-8")}
-    assets = {} if options.single_file else html_assets()
+    slug = checked.edition.meta.slug
+    sheets = surface.read(renderer.sheets)  # the geometry the edition's stylesheets set (surface.py)
+    main, pages, layouts, reused, warnings = {}, 0, 0, 0, list(checked.warnings)
+    # fontTools dates the subsets it writes, for the PDF and --single-file
+    with source_date(checked.edition.meta.date):
+        for variant in (VARIANTS if options.all_variants else (options.variant,)):
+            chosen = replace(options, variant=variant)
+            geometry = surface.geometry(geometry_for(chosen), sheets)
+            rendered = renderer.render(edition_for(checked, variant), geometry, chosen)
+            main[filename(slug, variant)] = rendered.pdf
+            if variant == READER:  # the HTML edition is the reader's; the other copies are for print
+                page = fonts_inside(rendered.html, html_assets()) if options.single_file else rendered.html
+                main[f"{slug}.html"] = page.encode("utf-8")
+            if (options.booklet or options.all_variants) and variant == options.variant:
+                main[booklet_filename(slug, variant)] = impose(rendered.pdf, options.paper)
+            pages, layouts, reused = pages + rendered.pages, layouts + rendered.layouts, reused + rendered.reused
+            warnings.extend(w for w in rendered.warnings if w not in warnings)
+    assets = html_assets() if f"{slug}.html" in main and not options.single_file else {}
     files = write_outputs(folder, {**assets, **main})  # one replacement: all or nothing
-    return Built(tuple(path for path in files if path.name in main), rendered.pages, time.perf_counter() - start,
-                 rendered.layouts, rendered.reused, checked.warnings + tuple(rendered.warnings) + subsetter_warning())
+    return Built(tuple(path for path in files if path.name in main), pages, time.perf_counter() - start,
+                 layouts, reused, tuple(warnings) + subsetter_warning())
 
 
 def subsetter_warning() -> tuple[Finding, ...]:

@@ -38,11 +38,13 @@ from .placement.measure import (backgrounds_kept, measure, paragraph_parts, shor
                                 tags_recorded)
 from .placement.model import Measured
 from .placement.plan import Plan, placement_css
+from .questions import question_pages
 from .reuse import Reuse
 from .sandbox import BoundedSandbox, TemplateFolder, template_errors
 from .styles import inlined, read_stylesheets
 from .timeline import build_timeline
 from .unbreakable import mark_unbreakable
+from .variants import statistics
 
 THEME = Path(str(resources.files("glossator") / "theme"))
 TEMPLATES = Path(str(resources.files("glossator") / "templates"))
@@ -84,6 +86,8 @@ class Renderer:
         self.env.globals["coalesce"] = coalesce
         self.env.filters["balanced_title"] = balanced_title
         self.reuse = Reuse()  # layouts, note heights and font subsets, kept for the next build
+        self.reuses: dict[str, Reuse] = {}  # ...one set per variant (--all builds them in turn)
+        self.pdfs: dict[str, tuple] = {}  # variant -> (its pages, its PDF): see pdf_of
 
     # --- the passes ---------------------------------------------------------------
 
@@ -91,14 +95,19 @@ class Renderer:
         """Lay the body out with its notes placed, then the appendices, which point back at
         the body's pages; write the PDF. The HTML edition is made from the edition alone:
         the print plan (page breaks, notes at the foot) is the PDF's."""
+        # Each copy keeps its own layouts (the first takes the Reuse made with the renderer).
+        self.reuse = self.reuses.setdefault(options.variant, self.reuse if not self.reuses else Reuse())
         self.reuse.counts()
         body, measured, plan, final_args = self.lay_out_body(edition, geometry, options)
+        final_args = {**final_args, "question_pages": question_pages(edition.questions, measured)}
         document = self.with_appendices(body, edition, geometry, options, final_args)
+        if options.variant == "teacher":
+            document = self.with_overview(document, edition, geometry, options, final_args, measured)
         layouts, reused = self.reuse.counts()
         warnings = short_line_warnings(edition, measured, geometry) + tuple(
             finding("L101", n.where or Where("annotations/notes.yaml"), number=n.number, id=n.id)
             for n in edition.notes if n.number in plan.long)
-        pdf = self.write_pdf(document, edition, options)
+        pdf = self.pdf_of(document, edition, options)
         page_html = self.html(edition, geometry, options, part="all", inline_css=self.inline_css(),
                               inline_js=inline_script(), refs=final_args["refs"])
         return Rendered(pdf, page_html, len(document.pages), layouts, reused, warnings)
@@ -177,11 +186,40 @@ class Renderer:
         """The body's pages followed by the appendices', laid out on their own from the page
         after the body's last: an edit that leaves their page references alone leaves them
         as they were, and the layout is reused."""
-        if not (edition.glossary or edition.chronology):
-            return body
-        html = self.html(edition, geometry, options, part="appendices", first_page=len(body.pages) + 1, **final_args)
-        appendices = self.reuse.layout("appendices", html, self.layout)
-        return body.copy(body.pages + appendices.pages)
+        pages = list(body.pages)
+        if edition.questions:  # a document of their own: a question edit leaves the glossary's layout alone
+            html = self.html(edition, geometry, options, part="questions", first_page=len(pages) + 1, **final_args)
+            pages += self.reuse.layout("questions", html, self.layout).pages
+        if edition.glossary or edition.chronology:
+            html = self.html(edition, geometry, options, part="appendices", first_page=len(pages) + 1, **final_args)
+            pages += self.reuse.layout("appendices", html, self.layout).pages
+        return body.copy(pages)
+
+    def with_overview(self, document, edition: Edition, geometry: Geometry, options: Options, final_args: dict,
+                      measured):
+        """The teacher's overview page (variants.statistics, every note, term and question
+        with its page) laid out on its own and put before the body's first page; in duplex,
+        a blank page follows it, so the article still starts on a right-hand page."""
+        note_pages = {n.number: measured.page_of[ids.line(n.number)] + 1 for n in edition.notes
+                      if ids.line(n.number) in measured.page_of}
+        html = self.html(edition, geometry, options, part="overview", overview=statistics(edition),
+                         note_pages=note_pages, **final_args)
+        overview = self.reuse.layout("overview", html, self.layout)
+        return document.copy(overview.pages + document.pages)
+
+    def pdf_of(self, document, edition: Edition, options: Options) -> bytes:
+        """The PDF of the document; the last one's bytes if it is made of the very same
+        pages (every layout of this copy reused: `watch --all` after an edit to another
+        copy's text). The pages themselves are kept with the bytes, so none can be freed
+        and another take its place unnoticed."""
+        variant = options.variant
+        kept = self.pdfs.get(variant)
+        if kept and len(kept[0]) == len(document.pages) and all(a is b for a, b in zip(kept[0], document.pages)):
+            return kept[1]
+        self.pdfs.pop(variant, None)
+        pdf = self.write_pdf(document, edition, options)
+        self.pdfs[variant] = (tuple(document.pages), pdf)
+        return pdf
 
     def write_pdf(self, document, edition: Edition, options: Options) -> bytes:
         """The PDF of the laid-out document, of the kind options ask for (tagging.py: tagged
@@ -207,7 +245,7 @@ class Renderer:
             raise RenderError([finding("R102", None, reason=f"{type(exc).__name__}: {exc}")]) from exc
 
     def html(self, edition, geometry, options, part="all", plan=None, placement_css="", refs=None, inline_css="",
-             inline_js="", sheet=(), first_page=1):
+             inline_js="", sheet=(), first_page=1, question_pages=None, overview=None, note_pages=None):
         plan = plan or Plan()
         term_pages, event_pages = refs or ({}, {})
         with_body = part in ("body", "text")  # the print plan's parts ("all" is the web edition)
@@ -224,6 +262,7 @@ class Renderer:
                 event_pages=event_pages, generator=f"Glossator {__version__}", sheet=sheet, first_page=first_page,
                 timeline=timeline_for(edition, geometry) if part in ("all", "appendices") else None,
                 bleed_mm=BLEED_MM,
+                question_pages=question_pages or {}, overview=overview, note_pages=note_pages or {},
             )
         return mark_unbreakable(html)  # words no line can hold may break between letters
 

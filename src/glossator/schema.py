@@ -1,4 +1,4 @@
-"""The three annotation formats, declared once.
+"""The annotation formats (notes, glossary, chronology, questions), declared once.
 
 The loader validates against these declarations and `glossator schema` (and
 the JSON Schema files shipped in the package) are generated from them, so the
@@ -68,6 +68,7 @@ NOTES = FileSpec("notes.yaml", "note", "notes", "Glossator sidenotes", (
     FieldSpec("see", REF_LIST, False, "Other notes (by id) or glossary entries (by id, term or alias) "
               "to refer the reader to."),
     FieldSpec("sources", TEXT_LIST, False, "Where a reader can check the note: one citation per item, Markdown."),
+    FieldSpec("audience", TEXT, False, "'teacher': the note is printed in the teacher's copy only (build --variant teacher)."),
     *_QUOTE_FIELDS,
 ))
 
@@ -88,7 +89,20 @@ CHRONOLOGY = FileSpec("chronology.yaml", "event", "chronology events", "Glossato
     *_QUOTE_FIELDS,
 ))
 
-FILES = (NOTES, GLOSSARY, CHRONOLOGY)
+# Questions for a class (glossator.questions): printed by the student and teacher variants.
+QUESTION_KINDS = {"short": 3, "long": 8, "discussion": 0}  # kind -> ruled lines to write on
+AUDIENCES = ("all", "teacher")
+
+QUESTIONS = FileSpec("questions.yaml", "question", "questions", "Glossator questions", (
+    FieldSpec("question", TEXT, True, "The question, in Markdown."),
+    FieldSpec("quote", TEXT, False, "The passage the question is about; the copy gives its paragraph and page."),
+    FieldSpec("answer", TEXT, False, "A model answer, in Markdown: printed in the teacher's copy only."),
+    FieldSpec("kind", TEXT, False, "short (3 ruled lines, the default), long (8) or discussion (no lines)."),
+    FieldSpec("audience", TEXT, False, "all (the default) or teacher: a question for the teacher's copy only."),
+    *_QUOTE_FIELDS,
+))
+
+FILES = (NOTES, GLOSSARY, CHRONOLOGY, QUESTIONS)
 
 
 # --- JSON Schema, for editors ----------------------------------------------------------
@@ -118,9 +132,16 @@ _KINDS = {
 }
 
 
+# Fields whose text is one of a few words (checked by glossator.questions).
+_CHOICES = {("questions.yaml", "kind"): {"enum": list(QUESTION_KINDS)},
+            ("questions.yaml", "audience"): {"enum": list(AUDIENCES)},
+            ("notes.yaml", "audience"): {"enum": list(AUDIENCES)}}
+
+
 def json_schema(spec: FileSpec) -> dict:
     """The JSON Schema of one annotation file."""
-    properties = {f.name: {"description": f.description, **_KINDS[f.kind]} for f in spec.fields}
+    properties = {f.name: {"description": f.description, **_KINDS[f.kind], **_CHOICES.get((spec.filename, f.name), {})}
+                  for f in spec.fields}
     return {
         "$schema": _SCHEMA_DIALECT,
         "title": spec.title,
@@ -144,7 +165,7 @@ def json_schema_text(spec: FileSpec) -> str:
 
 
 def write_schemas(folder: Path) -> list[Path]:
-    """Write the three JSON Schema files into folder; returns their paths."""
+    """Write the JSON Schema files into folder; returns their paths."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for spec in FILES:

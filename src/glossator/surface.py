@@ -35,17 +35,15 @@ GEOMETRIC = {
     "--note-space": ("note_gap", 2.0, 36.0, "the least space between two notes, vertically"),
     "--leading": ("leading", 10.0, 30.0, "the article's line height"),
     "--title-size": ("title_size", 14.0, 40.0, "the title's type size"),
+    "--body-size": ("body_size", 7.0, 24.0, "the article's type size"),
+    "--note-size": ("note_size", 5.0, 18.0, "the notes' type size"),
+    "--note-leading": ("note_leading", 6.0, 24.0, "the notes' line height"),
 }
 OUTSIDE_LEAST = 27.0  # pt: the outside margin left to the paper's edge, 0.375 in
 
-# What the stylesheet sets as plain CSS (measured, so free to change): listed for the README
-# and for the warnings' hints. name -> (default, what it is)
-TYPOGRAPHIC = {
-    "--body-size": ("10.5pt", "the article's type size"),
-    "--note-size": ("7.9pt", "the notes' type size"),
-    "--note-leading": ("10pt", "the notes' line height"),
-    "--accent": ("#7a1f1f", "the colour of note numbers and calls"),
-}
+# Type sizes are measured as set, but Geometry holds them too (the large-print copy sets
+# them larger, and the template hands them to the stylesheet), so they are read like the
+# geometry. Colours (--accent) are the stylesheet's alone.
 
 # Plain properties that move the page's geometry behind the placement engine's back:
 # (selector word, property) -> the custom property to set instead.

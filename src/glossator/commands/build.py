@@ -4,6 +4,7 @@ from __future__ import annotations
 from ..errors import UsageError
 from ..model import PAPERS, PDF_VARIANTS, Options
 from ..pipeline import build
+from ..variants import VARIANTS
 from . import display, edition_root, report
 
 
@@ -26,12 +27,18 @@ def add_build_options(p) -> None:
     p.add_argument("--embed-sources", action="store_true",
                    help="with --pdf-variant pdf/a-3b: put the article and annotations inside the PDF")
     p.add_argument("--print-shop", action="store_true", help="PDF/X-4 with crop marks and a 3 mm bleed")
+    p.add_argument("--variant", choices=VARIANTS, default="reader",
+                   help="which copy: reader (default), student, teacher or large-print")
+    p.add_argument("--all", action="store_true", dest="all_variants",
+                   help="every copy (reader, student, teacher, large print) and the booklet")
+    p.add_argument("--booklet", action="store_true", help="also impose the copy as a booklet for saddle-stitch")
 
 
 def options_from(args) -> Options:
     return Options(paper=args.paper, duplex=not args.simplex,
                    paragraph_numbers=not args.no_paragraph_numbers, line_numbers=args.line_numbers,
-                   single_file=args.single_file, **pdf_options(args))
+                   single_file=args.single_file, variant=args.variant, booklet=args.booklet,
+                   all_variants=args.all_variants, **pdf_options(args))
 
 
 def pdf_options(args) -> dict:
