@@ -163,6 +163,9 @@ def synthetic(edition: Path, dest: Path, times: int) -> tuple[Path, int]:
     (dest / "annotations" / "notes.yaml").write_text(dump_yaml(out_notes), encoding="utf-8")
     if events:
         (dest / "annotations" / "chronology.yaml").write_text(dump_yaml(out_events), encoding="utf-8")
+    # Questions belong to the classroom copies, which this measure leaves aside: their quotes,
+    # repeated with the article, would no longer point at one passage.
+    (dest / "annotations" / "questions.yaml").unlink(missing_ok=True)
     dropped = drop_unanchored(dest)
     return dest, len(out_notes) - dropped["notes"]
 

@@ -212,13 +212,14 @@ class Renderer:
         pages (every layout of this copy reused: `watch --all` after an edit to another
         copy's text). The pages themselves are kept with the bytes, so none can be freed
         and another take its place unnoticed."""
-        variant = options.variant
-        kept = self.pdfs.get(variant)
+        # One kept PDF per copy and kind of PDF (tagged or not, PDF/A, print shop).
+        kind = (options.variant, options.tagged, options.pdf_variant, options.embed_sources, options.print_shop)
+        kept = self.pdfs.get(kind) if not options.embed_sources else None  # the files embedded may have changed
         if kept and len(kept[0]) == len(document.pages) and all(a is b for a, b in zip(kept[0], document.pages)):
             return kept[1]
-        self.pdfs.pop(variant, None)
+        self.pdfs.pop(kind, None)
         pdf = self.write_pdf(document, edition, options)
-        self.pdfs[variant] = (tuple(document.pages), pdf)
+        self.pdfs[kind] = (tuple(document.pages), pdf)
         return pdf
 
     def write_pdf(self, document, edition: Edition, options: Options) -> bytes:

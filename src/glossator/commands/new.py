@@ -199,6 +199,7 @@ def scaffold(imported=None) -> dict[str, str]:
         "annotations/notes.yaml": annotation_file(schema.NOTES, NOTE_EXAMPLE, live),
         "annotations/glossary.yaml": annotation_file(schema.GLOSSARY, TERM_EXAMPLE, live),
         "annotations/chronology.yaml": annotation_file(schema.CHRONOLOGY, EVENT_EXAMPLE, live),
+        "annotations/questions.yaml": annotation_file(schema.QUESTIONS, QUESTION_EXAMPLE, live),
         "styles/edition.css": STYLES,
         ".gitignore": "output/\n",
     }
@@ -283,13 +284,23 @@ EVENT_EXAMPLE = """\
   quote: a great battle-field of that war
 """
 
+QUESTION_EXAMPLE = """\
+- question: Why does Lincoln say that the living "can not dedicate" the field?
+  quote: we can not dedicate
+  answer: >-
+    The soldiers who fought there have already consecrated it, "far above our poor power
+    to add or detract"; what is left to the living is the unfinished work.
+  # Optional: short (3 ruled lines, the default), long (8) or discussion (no lines).
+  kind: short
+"""
+
 STYLES = """\
 /* This edition's own styles: every .css file in styles/ is read after
- * Glossator's stylesheet, so its rules win. Page sizes and the note column's
- * width come from `glossator build --paper`, not from CSS.
+ * Glossator's stylesheet, so its rules win. Type faces and colours are free;
+ * the page's geometry and the main type sizes are set through custom
+ * properties in :root, which Glossator reads before it lays anything out
+ * (README: Restyling an edition). For example:
  *
- * For example, to set the body text a little larger:
- *
- *   body { font-size: 10.5pt; }
+ *   :root { --body-size: 11pt; --note-width: 180pt; --accent: #1f4e79; }
  */
 """
