@@ -11,13 +11,9 @@ PARA = ("The minister spoke for an hour about the budget, the roads and the scho
 OTHER = "Nobody in the hall believed a word of it, and the newspapers said so the next morning in print."
 
 
-def source_of(root) -> str:
-    return (root / "source" / "article.md").read_text(encoding="utf-8")
-
-
 def findings_for(tmp_path, body: str):
     root = make_edition(tmp_path / "ed", article=HEAD + body, notes="[]", glossary="[]", chronology="[]")
-    return [(f.code, f.line, f.message) for f in article_findings(load(root).article, source_of(root))]
+    return [(f.code, f.line, f.message) for f in article_findings(load(root).article)]
 
 
 def test_a_paragraph_pasted_twice_is_reported_at_the_copy(tmp_path):
@@ -72,7 +68,7 @@ def test_leftovers_are_warnings_that_fail_strict_with_line_and_hint(tmp_path):
 def test_the_bundled_edition_has_nothing_to_report():
     from pathlib import Path
     root = Path(__file__).resolve().parents[1]
-    assert article_findings(load(root).article, source_of(root)) == []
+    assert article_findings(load(root).article) == []
 
 
 def test_a_sentence_that_mentions_cookies_or_signing_up_is_not_furniture(tmp_path):

@@ -22,12 +22,10 @@ from .model import Article, Where
 _SHORT_LINE = 4  # words: a menu item; a heading or a closing sentence has punctuation or more words
 
 
-def article_findings(article: Article | None, source: str = "") -> list[Finding]:
-    """`source`: the article file's text, as written (the blocks hold it as the typographer
-    set it)."""
+def article_findings(article: Article | None) -> list[Finding]:
     if article is None:
         return []
-    return duplicates(article) + menus(article) + leftovers(article) + typography(article, source)
+    return duplicates(article) + menus(article) + leftovers(article) + typography(article)
 
 
 def duplicates(article: Article) -> list[Finding]:
@@ -83,7 +81,7 @@ def leftovers(article: Article) -> list[Finding]:
 STRAIGHT = ('"', "'", "--")
 
 
-def typography(article: Article, source: str) -> list[Finding]:
+def typography(article: Article) -> list[Finding]:
     """S133 (information): what the build's typographer will change, counted in the article's
     text as written (code spans and links left out, as the typographer leaves them), once,
     at the first line holding one."""
@@ -91,7 +89,7 @@ def typography(article: Article, source: str) -> list[Finding]:
         return []
     from .load import split_front_matter
 
-    _, body, first_line = split_front_matter(source)
+    _, body, first_line = split_front_matter(article.source)
     counts = {mark: 0 for mark in STRAIGHT}
     first = None
     for number, line in enumerate(body.split("\n"), first_line):

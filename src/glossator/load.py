@@ -298,7 +298,7 @@ def load_article(root: Path, findings: list) -> Article | None:
         return None  # nothing to anchor in: every quote would be reported missing too
     # With a front matter problem (meta None, and an error found) the paragraphs still go
     # back, so that one run also checks the anchors; nothing is built from it.
-    return Article(meta, tuple(blocks), Where(ARTICLE))
+    return Article(meta, tuple(blocks), Where(ARTICLE), text)
 
 
 def split_front_matter(text: str) -> tuple[str | None, str, int]:

@@ -231,6 +231,7 @@ class Article:
     meta: Meta
     blocks: tuple[Block, ...]
     where: Where
+    source: str = ""  # the file as written (the blocks hold it as the typographer set it)
 
     @property
     def paragraphs(self) -> tuple[Block, ...]:

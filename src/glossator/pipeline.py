@@ -47,7 +47,7 @@ def check(root: Path) -> Checked:
     loaded = load(root)
     findings = list(loaded.findings) + font_findings(root, loaded.article, loaded.annotations) \
         + unbreakable_findings(loaded.article, loaded.annotations) + style_findings(root) \
-        + article_findings(loaded.article, article_text(root) if loaded.article else "")
+        + article_findings(loaded.article)
     questions = load_questions(root, findings)
     findings.extend(note_audience_findings(loaded.annotations))
     edition = None
@@ -61,15 +61,6 @@ def check(root: Path) -> Checked:
         findings.extend(compose(loaded.article, loaded.annotations, build=False).findings)
         findings.extend(compose_questions(loaded.article, questions).findings)
     return Checked(edition, tuple(sorted(findings, key=_order)), loaded.article, loaded.annotations)
-
-
-def article_text(root: Path) -> str:
-    """The article file as written, for the checks that read it so ('' if it cannot be read:
-    load() has said why)."""
-    try:
-        return (root / "source" / "article.md").read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return ""
 
 
 def style_findings(root: Path) -> list[Finding]:
