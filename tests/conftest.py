@@ -1,6 +1,10 @@
 """Shared fixtures: the bundled edition built once, and small editions made to order."""
 from __future__ import annotations
 
+import fcntl
+import functools
+import hashlib
+import json
 import shutil
 import subprocess
 import sys
@@ -64,16 +68,26 @@ def edition(tmp_path):
 @pytest.fixture(scope="session")
 def build_once(tmp_path_factory):
     """build_once(folder, *options) -> (the CLI's CompletedProcess, its output folder): each
-    edition and set of options is built once per test session, however many tests read it."""
-    built: dict[tuple, tuple] = {}
+    edition and set of options is built once per test run, however many tests read it and
+    whichever worker (pytest-xdist) asks first; the others wait for it and read the same files.
+    The outputs are read-only to the tests."""
+    shared = tmp_path_factory.getbasetemp()
+    shared = shared.parent if shared.name.startswith("popen-gw") else shared  # one run, every worker
+    return functools.partial(_built, shared / "builds")
 
-    def build(root, *options):
-        key = (str(root), tuple(map(str, options)))
-        if key not in built:
-            out = tmp_path_factory.mktemp("built")
-            built[key] = (run_cli("build", root, "--out", out, *options), out)
-        return built[key]
-    return build
+
+def _built(builds: Path, root, *options):
+    args = [str(root), *map(str, options)]
+    folder = builds / hashlib.sha256(json.dumps(args).encode()).hexdigest()[:16]
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # a second worker waits here for the first one's build
+        said = folder / "result.json"
+        if not said.exists():
+            result = run_cli("build", *args, "--out", folder / "out")
+            said.write_text(json.dumps([result.returncode, result.stdout, result.stderr]), encoding="utf-8")
+        returncode, stdout, stderr = json.loads(said.read_text(encoding="utf-8"))
+    return subprocess.CompletedProcess(["glossator", "build", *args], returncode, stdout, stderr), folder / "out"
 
 
 @pytest.fixture(scope="session")
@@ -110,12 +124,11 @@ def html_elements(html: str) -> list[tuple[str, dict]]:
 
 
 @pytest.fixture(scope="session", params=["letter", "a4"])
-def classroom(request, tmp_path_factory):
+def classroom(request, build_once):
     """The bundled edition built once per paper with `--all`: (paper, {copy: PDF path}),
     the copies being reader, student, teacher, large-print and booklet."""
     paper = request.param
-    out = tmp_path_factory.mktemp(f"classroom-{paper}")
-    result = run_cli("build", REPO, "--all", "--paper", paper, "--out", out)
+    result, out = build_once(REPO, "--all", "--paper", paper)
     assert result.returncode == 0, result.stderr
     slug = "the-death-of-the-us-iraqi-relationship"
     names = {"reader": f"{slug}.pdf", "student": f"{slug}-student.pdf", "teacher": f"{slug}-teacher.pdf",
