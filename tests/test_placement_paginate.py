@@ -44,3 +44,28 @@ def test_the_lines_before_a_split_are_a_part_of_their_own_for_widows():
     # line 3 goes with it: two lines head the page, as for any paragraph's last lines.
     spots = pour(lines(8), {5}, TOP, 45.0)
     assert [p for p, _ in spots] == [0, 0, 0, 1, 1, 2, 2, 2]
+
+
+def test_a_block_the_plan_starts_a_page_with_is_laid_out_where_the_prediction_puts_it(tmp_path):
+    """The one test here that lays out (WeasyPrint): the print template and the predictor
+    agree that a block a page break comes before starts at the page area's top, its margin
+    dropped. (A pull quote's kept margin once put a 13,000-word edition out by a line: R103.)"""
+    from conftest import make_edition
+    from glossator.model import LETTER, Options
+    from glossator.pipeline import checked_edition
+    from glossator.placement.engine import note_area
+    from glossator.placement.paginate import Predictor
+    from glossator.placement.plan import Plan
+    from glossator.render import Renderer
+
+    root = make_edition(tmp_path / "ed")
+    edition = checked_edition(root).edition
+    at = next(i for i, b in enumerate(edition.blocks) if b.kind == "pullquote")
+    quote, after = edition.blocks[at].id, edition.blocks[at + 1].id
+    renderer, area = Renderer(root), note_area(LETTER)
+    unbroken = renderer.measure_text(edition, LETTER, Options(), Plan())
+    predicted = Predictor(edition, unbroken, (area.top, area.bottom)).predict([quote])
+    broken = renderer.measure_text(edition, LETTER, Options(), Plan(breaks=(quote,)))
+    assert broken.page_of[quote] == predicted.page_of[quote] == 1
+    assert abs(broken.boxes[quote][1] - predicted.boxes[quote][1]) < 0.5
+    assert abs(broken.lines[after][0].top - predicted.lines[after][0].top) < 0.5
