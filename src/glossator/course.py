@@ -52,20 +52,23 @@ def usable_cpus() -> int:
     return os.cpu_count() or 1
 
 
-def build_course(roots: list[Path], options: Options, jobs: int, each: Callable[[Outcome], None]) -> list[Outcome]:
+def build_course(roots: list[Path], options: Options, jobs: int, each: Callable[[Outcome], None],
+                 work: Callable[[Path, Options], Outcome] | None = None) -> list[Outcome]:
     """Build every edition at roots, `jobs` at a time; call each(outcome) in the order of roots.
     Returns the outcomes in that order; an edition that Ctrl-C stopped or kept from starting
-    has the code INTERRUPTED."""
+    has the code INTERRUPTED. `work` builds one edition in a worker: build_one, unless a test
+    gives its own (a module-level function, without WeasyPrint)."""
     from .cli import INTERRUPTED
 
+    work = work or build_one
     context = multiprocessing.get_context()
     stop = context.Event()
     pool = ProcessPoolExecutor(max_workers=max(1, min(jobs, len(roots))), mp_context=context,
-                               initializer=_start_worker, initargs=(stop,))
+                               initializer=_start_worker, initargs=(stop, work.__module__ == __name__))
     futures: list[Future] = []
     outcomes: list[Outcome] = []
     try:
-        futures = [pool.submit(_build_one, root, options) for root in roots]
+        futures = [pool.submit(work, root, options) for root in roots]
         for root, future in zip(roots, futures):
             outcomes.append(_outcome(root, future))
             each(outcomes[-1])
@@ -125,18 +128,19 @@ _building = False  # a build is running: Ctrl-C stops it
 _stopping = False  # Ctrl-C came: the running build stops, no other starts
 
 
-def _start_worker(stop) -> None:
+def _start_worker(stop, builds: bool) -> None:
     """A worker's initializer: WeasyPrint loaded once for all its builds, the collector tuned
     for building, and Ctrl-C handled as the module's docstring says."""
-    try:
-        import weasyprint  # noqa: F401
+    if builds:
+        try:
+            import weasyprint  # noqa: F401
 
-        from . import render  # noqa: F401
-    except Exception:  # the build says what is missing, edition by edition, as a single build would
-        pass
-    from .commands import tune_collector
+            from . import render  # noqa: F401
+        except Exception:  # the build says what is missing, edition by edition, as a single build would
+            pass
+        from .commands import tune_collector
 
-    tune_collector()
+        tune_collector()
     signal.signal(signal.SIGINT, _on_interrupt)
     threading.Thread(target=_relay, args=(stop,), daemon=True).start()
 
@@ -156,7 +160,7 @@ def _on_interrupt(signum, frame) -> None:
         raise KeyboardInterrupt
 
 
-def _build_one(root: Path, options: Options) -> Outcome:
+def build_one(root: Path, options: Options) -> Outcome:
     from .cli import INTERRUPTED
     from .pipeline import build
 
