@@ -28,8 +28,8 @@ def report(findings) -> None:
 
 def in_folder(f: Finding, prefix: str) -> Finding:
     """f as seen from here: its path (relative to its edition) under the edition's folder
-    `prefix`, so an editor can open it; a finding about no file is placed at the folder."""
-    return replace(f, path=str(Path(prefix) / f.path) if f.path else prefix)
+    `prefix`, so an editor or terminal can open it."""
+    return replace(f, path=str(Path(prefix) / f.path)) if prefix != "." and f.path else f
 
 
 def display(path: Path) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from ..errors import WARNING, UsageError
@@ -135,7 +136,7 @@ class Sayer:
         if outcome.trace:
             print(outcome.trace, file=sys.stderr, end="")
         found = outcome.built.warnings if outcome.built else outcome.findings
-        report(in_folder(f, prefix) for f in found if self.new(f))
+        report(in_folder(f, prefix) if f.path else replace(f, path=prefix) for f in found if self.new(f))
         if outcome.built:
             for path in outcome.built.files:
                 print(f"wrote {display(path)}")
