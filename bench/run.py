@@ -19,7 +19,7 @@ What it measures, each against a goal from the project's issue:
 The edition's inputs are copied once at the start, so edits in the tree during a run do not
 mix into it. Run it on a quiet machine: other processes' load shows in every figure.
 Options: --runs N, --scales 1,10,40, --scale-runs 3,3,1, --profile, --quick, --edition PATH,
---only tagged (just the tagged-against-untagged measure).
+--only tagged (just the tagged-against-untagged measure), --only course or check (bench/speed.py).
 """
 from __future__ import annotations
 
@@ -693,6 +693,7 @@ def last_lines(text: str, n: int = 3) -> str:
 
 
 def main(argv=None) -> int:
+    import speed  # bench/speed.py, beside this file
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--edition", default=str(REPO), help="the edition to measure (default: the bundled one)")
     parser.add_argument("--runs", type=int, default=5, help="runs per measure (default 5)")
@@ -703,7 +704,7 @@ def main(argv=None) -> int:
     parser.add_argument("--profile", action="store_true", help="also profile one warm build")
     parser.add_argument("--quick", action="store_true", help="3 runs, scales 1 and 10 only: a smoke test")
     parser.add_argument("--results", default=str(HERE / "results.md"), help="where to write the Markdown")
-    parser.add_argument("--only", choices=["tagged"], help="run one measure only")
+    parser.add_argument("--only", choices=["tagged", *speed.ONLY], help="run one measure only")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -723,6 +724,8 @@ def main(argv=None) -> int:
         edition = copy_edition(Path(args.edition), work / "edition")
         if args.only == "tagged":
             bench_tagged(edition, work, args.runs, results)
+        elif args.only:
+            speed.ONLY[args.only](edition, work, args.runs, results)
         else:
             bench_all(edition, work, args, scales, scale_runs, results)
     text = markdown(results, started, (start_load, load_average()))
@@ -737,6 +740,7 @@ def bench_all(edition: Path, work: Path, args, scales: list, scale_runs: list, r
     bench_warm(edition, work, max(args.runs, 5), results)
     bench_check(edition, args.runs, results)
     bench_scale(edition, work, scales, scale_runs, results, args.timeout)
+    __import__("speed").bench_speed(edition, work, args.runs, results)
     if args.profile:
         bench_profile(edition, work, results)
 

@@ -353,3 +353,32 @@ def test_check_never_loads_weasyprint():
             "print('weasyprint' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code, str(REPO)], capture_output=True, text=True, timeout=120)
     assert result.stdout.strip().splitlines()[-1] == "False", result.stdout + result.stderr
+
+
+def test_check_loads_no_module_only_a_build_or_new_needs():
+    """A cold `check` loads what it reads and anchors with (YAML, Markdown), nothing heavier:
+    fonts' code points are read without fontTools (fonts.sfnt_cmap)."""
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    heavy = ("weasyprint", "fontTools", "babel", "dateutil", "jsonschema", "textstat", "trafilatura", "lxml",
+             "pikepdf", "pypdf", "watchfiles", "jinja2", "pydyf")
+    code = ("import sys\nfrom glossator.cli import main\nmain(['check', sys.argv[1]])\n"
+            f"print(sorted(m for m in {heavy!r} if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code, str(REPO)], capture_output=True, text=True, timeout=120)
+    assert result.stdout.strip().splitlines()[-1] == "[]", result.stdout + result.stderr
+
+
+def test_check_takes_several_editions_in_the_order_given(tmp_path):
+    make_edition(tmp_path / "good")
+    make_edition(tmp_path / "bad", notes="- id: x\n  quote: Zebras dancing\n  body: A note.\n")
+    result = run_cli("check", "good", "bad", cwd=tmp_path)
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    summaries = [line for line in lines if " errors, " in line or " error, " in line]
+    assert [s.split(":")[0] for s in summaries] == ["good", "bad"]
+    assert any(line.startswith("bad/annotations/notes.yaml:2:10: A101 ") for line in lines)
+    listed = json.loads(run_cli("check", "bad", "good", "--format", "json", cwd=tmp_path).stdout)
+    assert [(Path(o["root"]).name, o["ok"]) for o in listed] == [("bad", False), ("good", True)]

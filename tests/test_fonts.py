@@ -121,3 +121,17 @@ def test_pdf_embeds_no_font_of_the_machine(edition, tmp_path):
     fonts = set(embedded_fonts(pdf))
     assert {"Glossator-Arabic", "Glossator-Serif", "Tiny"} <= fonts
     assert all(name.startswith("Glossator-") or name == "Tiny" for name in fonts), fonts
+
+
+def test_the_fonts_code_points_are_read_as_fonttools_reads_them_without_loading_it():
+    """fonts.sfnt_cmap reads OpenType and TrueType cmaps itself, so `check` need not load fontTools."""
+    from fontTools.ttLib import TTFont
+
+    from glossator.fonts import THEME_FONTS, sfnt_cmap
+
+    shipped = sorted(p for p in THEME_FONTS.iterdir() if p.suffix in (".otf", ".ttf"))
+    assert len(shipped) >= 2
+    for path in shipped:
+        with TTFont(path, lazy=True) as font:
+            assert sfnt_cmap(path.read_bytes()) == frozenset(font.getBestCmap()), path.name
+    assert sfnt_cmap(b"wOF2" + bytes(60)) is None  # WOFF2: left to fontTools

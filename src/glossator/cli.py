@@ -16,6 +16,9 @@ from . import __version__
 from .commands import NAMES, report
 from .errors import GlossatorError, UsageError, printable
 
+INTERNAL = 70  # a bug: never for a foreign input
+INTERRUPTED = 130  # Ctrl-C
+
 
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="glossator", description="Build printable annotated editions.")
@@ -48,10 +51,27 @@ def main(argv=None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         print("glossator: interrupted; previous outputs were left as they were.", file=sys.stderr)
-        return 130
+        return INTERRUPTED
     except Exception as exc:  # a bug: say so plainly, keep the traceback for those who ask
         if os.environ.get("GLOSSATOR_DEBUG"):
             raise
-        print(f"glossator: internal error ({type(exc).__name__}: {printable(str(exc))}). Previous outputs were "
-              "left as they were. Set GLOSSATOR_DEBUG=1 to see the traceback, and please report it.", file=sys.stderr)
-        return 70
+        print(f"glossator: {internal_error(exc)}. Previous outputs were left as they were. Set GLOSSATOR_DEBUG=1 "
+              "to see the traceback, and please report it.", file=sys.stderr)
+        return INTERNAL
+
+
+def internal_error(exc: BaseException) -> str:
+    return f"internal error ({type(exc).__name__}: {printable(str(exc))})"
+
+
+def exit_code(exc: BaseException) -> int:
+    """The exit code for what stopped a command, or one edition of several (`build A B C`)."""
+    if isinstance(exc, (GlossatorError, UsageError)):
+        return exc.exit_code
+    return INTERRUPTED if isinstance(exc, KeyboardInterrupt) else INTERNAL
+
+
+def worst(codes) -> int:
+    """Several editions' exit code: 0 if all were built, else the highest of theirs
+    (1 edition problems, 3 rendering, 4 outputs, 70 internal error, 130 interrupted)."""
+    return max(codes, default=0)

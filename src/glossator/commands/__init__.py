@@ -6,9 +6,10 @@ top, so `glossator check` starts fast. Helpers shared by commands live here.
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
-from ..errors import UsageError
+from ..errors import Finding, UsageError
 
 NAMES = ("build", "check", "watch", "new", "schema")
 
@@ -23,6 +24,12 @@ def edition_root(path: str) -> Path:
 def report(findings) -> None:
     for f in findings:
         print(f.format(), file=sys.stderr)
+
+
+def in_folder(f: Finding, prefix: str) -> Finding:
+    """f as seen from here: its path (relative to its edition) under the edition's folder
+    `prefix`, so an editor or terminal can open it."""
+    return replace(f, path=str(Path(prefix) / f.path)) if prefix != "." and f.path else f
 
 
 def display(path: Path) -> str:

@@ -1,21 +1,37 @@
-"""`glossator build`: the whole pipeline (pipeline.build), outputs replaced only on success."""
+"""`glossator build`: the whole pipeline (pipeline.build), outputs replaced only on success.
+Several editions (`glossator build A B C`) are built in parallel (course.py)."""
 from __future__ import annotations
 
-from ..errors import UsageError
+import argparse
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from ..errors import WARNING, UsageError
 from ..model import PAPERS, PDF_VARIANTS, Options
 from ..pipeline import build
 from ..variants import VARIANTS
-from . import display, edition_root, report
+from . import display, edition_root, in_folder, report
 
 
 def add_parser(sub) -> None:
-    add_build_options(sub.add_parser("build", help="build the edition's PDF and HTML into output/"))
+    p = sub.add_parser("build", help="build the edition's PDF and HTML into output/",
+                       description="Build each edition's PDF and HTML into its output/ folder. Several "
+                                   "editions are built in parallel, --jobs at a time.")
+    add_build_options(p, several=True)
+    p.add_argument("--jobs", "-j", type=jobs, metavar="N",
+                   help="with several editions: how many to build at a time (default: one per usable CPU)")
 
 
-def add_build_options(p) -> None:
-    """The options `build` and `watch` share."""
-    p.add_argument("path", nargs="?", default=".", help="the edition folder (default: here)")
-    p.add_argument("--out", metavar="DIR", help="write the outputs to DIR instead of PATH/output")
+def add_build_options(p, several: bool = False) -> None:
+    """The options `build` and `watch` share; `build` takes several editions."""
+    if several:
+        p.add_argument("path", nargs="*", default=["."], metavar="PATH",
+                       help="the edition folder, or several (default: here)")
+    else:
+        p.add_argument("path", nargs="?", default=".", help="the edition folder (default: here)")
+    p.add_argument("--out", metavar="DIR", help="write the outputs to DIR instead of PATH/output (one edition only)")
     p.add_argument("--paper", choices=sorted(PAPERS), default="letter", help="paper size (default: letter)")
     p.add_argument("--simplex", action="store_true", help="one-sided printing: every note in the right margin")
     p.add_argument("--no-paragraph-numbers", action="store_true", help="leave out the ¶ numbers in the margin")
@@ -52,13 +68,90 @@ def pdf_options(args) -> dict:
                 print_shop=args.print_shop)
 
 
+def jobs(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a whole number of editions, 1 or more")
+    return int(text)
+
+
 def run(args) -> int:
-    root = edition_root(args.path)
+    roots = [edition_root(path) for path in args.path]  # every folder checked before any work
     options = options_from(args)
-    built = build(root, args.out, options, own_process=True)
+    if len(roots) == 1 and args.jobs is None:
+        return run_one(roots[0], args.out, options)
+    return run_several(roots, args, options)
+
+
+def run_one(root: Path, out, options: Options) -> int:
+    built = build(root, out, options, own_process=True)
     report(built.warnings)
     for path in built.files:
         print(f"wrote {display(path)}")
-    print(f"built {built.pages} pages in {built.seconds:.2f} s ({built.layouts_said()}, "
-          f"{len(built.warnings)} warnings)")
+    print(built_line(built))
     return 0
+
+
+def built_line(built) -> str:
+    return (f"built {built.pages} pages in {built.seconds:.2f} s ({built.layouts_said()}, "
+            f"{len(built.warnings)} warnings)")
+
+
+def run_several(roots: list[Path], args, options: Options) -> int:
+    """Build every edition, --jobs at a time; say each one's outcome in the order given, then
+    a summary. Exit code: the worst of the editions' (cli.worst)."""
+    from ..cli import INTERRUPTED, worst
+    from ..course import build_course, usable_cpus
+
+    if args.out is not None and len(roots) > 1:
+        raise UsageError("--out DIR takes one edition's outputs; with several editions, each is written to its "
+                         "own output/ folder. Leave out --out, or build the editions one at a time.")
+    given_twice = sorted({display(r) for r in roots if roots.count(r) > 1})
+    if given_twice:
+        raise UsageError(f"{', '.join(given_twice)}: given twice. Name each edition folder once.")
+    workers = min(args.jobs or usable_cpus(), len(roots))
+    start = time.perf_counter()
+    outcomes = build_course(roots, options, workers, Sayer().say)
+    seconds = time.perf_counter() - start
+    built = sum(1 for o in outcomes if o.code == 0)
+    stopped = sum(1 for o in outcomes if o.code == INTERRUPTED)
+    failed = len(outcomes) - built - stopped
+    print(f"{built} edition{'s' * (built != 1)} built, {failed} failed, in {seconds:.1f} s: "
+          f"{60 * built / seconds:.1f} editions/minute ({workers} at a time)", flush=True)
+    if stopped:
+        print(f"glossator: interrupted; {stopped} edition{'s' * (stopped != 1)} not built: their previous "
+              "outputs were left as they were.", file=sys.stderr)
+    return worst(o.code for o in outcomes)
+
+
+class Sayer:
+    """Says each edition's outcome as a single build would, its findings' paths from here."""
+
+    def __init__(self):
+        self.said: set = set()  # warnings with no place in an edition (R106): said once
+
+    def say(self, outcome) -> None:
+        from ..cli import INTERRUPTED
+
+        prefix = display(outcome.root)
+        if outcome.trace:
+            print(outcome.trace, file=sys.stderr, end="")
+        found = outcome.built.warnings if outcome.built else outcome.findings
+        report(in_folder(f, prefix) if f.path else replace(f, path=prefix) for f in found if self.new(f))
+        if outcome.built:
+            for path in outcome.built.files:
+                print(f"wrote {display(path)}")
+            print(f"{prefix}: {built_line(outcome.built)}")
+        elif outcome.error:
+            print(f"glossator: {prefix}: {outcome.error}. Its previous outputs were left as they were. "
+                  "Set GLOSSATOR_DEBUG=1 to see the traceback, and please report it.", file=sys.stderr)
+        elif outcome.code != INTERRUPTED:
+            print(f"glossator: {prefix}: build failed; its previous outputs were left as they were.",
+                  file=sys.stderr)
+        sys.stdout.flush()
+
+    def new(self, f) -> bool:
+        if f.path or f.severity != WARNING:
+            return True
+        seen = (f.code, f.message) in self.said
+        self.said.add((f.code, f.message))
+        return not seen
