@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import ARTICLE, make_edition
+from conftest import ARTICLE, REPO, make_edition
+from glossator import load as load_module
 from glossator.load import load
 
 
@@ -274,3 +275,27 @@ def test_every_line_reported_is_a_line_of_the_file_an_editor_shows(lines):
     for f in found:
         line_text = text.split("\n")[f.line - 1] if f.line else ""
         assert f.line <= last_line and f.column <= len(line_text) + 1, (f, text)
+
+
+def _walk(node):
+    """Every node of a YAML tree as (kind, tag, value or None, style, line, column), in order."""
+    value = node.value if isinstance(node.value, str) else None
+    style = getattr(node, "style", getattr(node, "flow_style", None))
+    yield type(node).__name__, node.tag, value, style, node.start_mark.line, node.start_mark.column
+    if isinstance(node.value, list):
+        for item in node.value:
+            for child in (item if isinstance(item, tuple) else (item,)):
+                yield from _walk(child)
+
+
+@pytest.mark.skipif(load_module._FastComposer is None, reason="PyYAML built without libyaml")
+def test_libyaml_composes_every_shipped_annotation_file_as_pyyaml_does():
+    """Annotation files are parsed by libyaml where PyYAML would say the same (fast on long
+    files): the same nodes, values, styles and places, so every finding is the same."""
+    files = sorted((REPO / "annotations").glob("*.yaml")) + sorted(Path(__file__).parent.glob("editions/*/annotations/*.yaml"))
+    assert len(files) >= 6
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        fast = list(_walk(load_module._composed(load_module._FastComposer(text))))
+        slow = list(_walk(load_module._composed(load_module._Composer(text))))
+        assert fast == slow, path
