@@ -65,7 +65,7 @@ CARRY_TURN = 1.3
 # where the cheapest pages would carry more, every carry is made dearer by these steps in
 # turn, and in the end none is carried.
 MOST_CARRIED = 0.1
-CARRY_EXTRA = (0.0, 0.25, 0.5, 1.0, 2.0, 4.0)
+CARRY_EXTRA = (0.0, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0, 2.0, 4.0)
 # The most notes one page carries to the next (its last ones): each state of the
 # dynamic programming is a page start and how many notes it receives, 0 to this.
 MOST_AT_ONCE = 2
