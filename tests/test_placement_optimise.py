@@ -230,3 +230,12 @@ def test_the_work_grows_linearly_with_the_article():
     (laid, states, starts), (laid4, states4, starts4) = work(4), work(16)
     assert states4 <= (optimise.MOST_AT_ONCE + 1) * starts4  # a start, and 0 to 2 notes carried in
     assert states4 <= 4.6 * states and laid4 <= 4.6 * laid, (states, states4, laid, laid4)  # 4x the units
+
+
+def test_a_note_that_may_not_be_carried_stays_on_its_page():
+    units, notes = crowded_left_page()
+    notes[4] = NoteBox(5, notes[4].unit, 0.0, notes[4].margin, notes[4].foot, carry=False)  # a long note's pointer
+    pages = paginate(units, notes, HEADED)
+    assert not carried(pages)
+    spot, page = spots(pages)[5]
+    assert page.start <= notes[4].unit < page.end  # on its call's page, which breaks early

@@ -38,7 +38,7 @@ def place(edition: Edition, geometry: Geometry, options: Options, measured: Meas
     the heights of the pointer left beside its line."""
     area = note_area(geometry)
     units = units_of(edition, measured)
-    boxes = note_boxes(edition, measured, units, heights)
+    boxes = note_boxes(edition, measured, units, heights, long)
     pages = paginate(units, boxes, area, options.duplex)
     if pages is None:  # some page cannot hold its notes: the tallest goes after the article
         worst = max((b for b in boxes if b.number not in long), key=lambda b: b.foot, default=None)
@@ -56,8 +56,8 @@ def place(edition: Edition, geometry: Geometry, options: Options, measured: Meas
     return plan, expected
 
 
-def note_boxes(edition: Edition, measured: Measured, units, heights) -> list[NoteBox]:
-    """Each note (or long note's pointer) with the unit holding its call's line."""
+def note_boxes(edition: Edition, measured: Measured, units, heights, long: frozenset[int]) -> list[NoteBox]:
+    """Each note (or long note's pointer, which is never carried) with the unit holding its call's line."""
     index = {(u.block, u.line): i for i, u in enumerate(units)}
     carried = carriers(edition, measured)
     boxes = []
@@ -66,7 +66,7 @@ def note_boxes(edition: Edition, measured: Measured, units, heights) -> list[Not
         unit = index[carried[line]]
         offset = measured.boxes[line][1] - units[unit].top
         margin, foot = heights[note.number]
-        boxes.append(NoteBox(note.number, unit, offset, margin, foot))
+        boxes.append(NoteBox(note.number, unit, offset, margin, foot, carry=note.number not in long))
     return boxes
 
 

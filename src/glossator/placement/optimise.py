@@ -79,6 +79,7 @@ class NoteBox:
     offset: float  # the call line's top below its unit's top (0 for a paragraph line)
     margin: float  # height set in the margin column, px
     foot: float  # height set at the foot, across the text column, px
+    carry: bool = True  # may be carried to the next page (a long note's pointer stays by its call)
 
 
 @dataclass(frozen=True)
@@ -167,6 +168,7 @@ class Flow:
         for note in notes:
             self.by_unit.setdefault(note.unit, []).append(note)
         self.order = sorted(notes, key=lambda note: (note.unit, note.number))  # the calls' order
+        self.kept = {note.number for note in notes if not note.carry}
         self.before = [0] * (self.n + 1)  # how many notes are called before each unit
         for note in self.order:
             self.before[note.unit + 1] += 1
@@ -238,7 +240,7 @@ class Flow:
         carrying one more could help: while the page is infeasible or has a foot."""
         found = []
         for out in range(min(most, len(own)) + 1):
-            if out and (end == self.n or self.units[end].line is None):
+            if out and (end == self.n or self.units[end].line is None or own[-out].number in self.kept):
                 break  # the next page must begin with a paragraph's line, where the note is set
             kept = len(own) - out
             if kept not in options:
