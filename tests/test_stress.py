@@ -178,3 +178,18 @@ def test_sparse_notes_and_one_long_paragraph_fill_their_pages(tmp_path, shape):
     assert places.problems() == [] and places.on_call_page() >= 0.9 * len(places.calls)
     fills = article_fills(pdf_path)
     assert min(fills[:-1]) >= 0.8 and statistics.median(fills[:-1]) >= 0.9, fills
+
+
+def test_a_carried_note_keeps_its_destination_and_its_call_keeps_its_own(stress):
+    """The stress edition's sixth note does not fit its crowded page: it is carried to the
+    next page, headed "from p. N"; edition.pdf#note-6 opens that page, #call-6 the call's."""
+    from test_destinations import destinations
+
+    pdf_path, _, _ = stress
+    places = note_places(pdf_path)
+    carried = {n: (page, head) for n, (page, _, head) in places.notes.items() if head is not None}
+    assert carried, "the crowded line carries a note"
+    names = destinations(pdf_path)
+    for number, (page, head) in carried.items():
+        assert head == places.calls[number] + 1 and page == places.calls[number] + 1
+        assert names[f"note-{number}"][0] == page and names[f"call-{number}"][0] == page - 1
