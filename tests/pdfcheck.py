@@ -251,7 +251,8 @@ def carried_heads(page, paper) -> dict[str, int]:
 class NotePlaces:
     """Where each note's call and the note itself are set, read from the PDF."""
     calls: dict  # note number -> 0-based page of its call
-    notes: dict  # note number -> (0-based page, "outside" / "inside" / "foot" / "in the text", N of "from p. N" or None)
+    # note number -> (0-based page, "outside" / "inside" / "foot" / "in the text", N of "from p. N" or None)
+    notes: dict
 
     def problems(self) -> list[str]:
         """Every note on its call's page, or headed "from p. N" (N its call's page) on the

@@ -227,7 +227,7 @@ def test_the_work_grows_linearly_with_the_article():
         assert sum(page.carried for page in pages) >= copies  # the case at hand: pages carry
         return count["laid"], count["states"], sum(flow.allowed)
 
-    (laid, states, starts), (laid4, states4, starts4) = work(4), work(16)
+    (laid, states, _), (laid4, states4, starts4) = work(4), work(16)
     assert states4 <= (optimise.MOST_AT_ONCE + 1) * starts4  # a start, and 0 to 2 notes carried in
     assert states4 <= 4.6 * states and laid4 <= 4.6 * laid, (states, states4, laid, laid4)  # 4x the units
 
