@@ -241,7 +241,7 @@ class Flow:
         found = []
         for out in range(min(most, len(own)) + 1):
             if out and (end == self.n or self.units[end].line is None or own[-out].number in self.kept):
-                break  # the next page must begin with a paragraph's line, where the note is set
+                break  # the next page must begin with a paragraph's line (where the note is set); a pointer stays
             kept = len(own) - out
             if kept not in options:
                 options[kept] = note_options(carried + own[:kept], self.area)
@@ -254,8 +254,9 @@ class Flow:
 
     def carried_into(self, start: int, count: int) -> list[Wanted] | None:
         """The last `count` notes called before `start`, as the page from `start` sets
-        them: at the top of its margin, each with its heading (None if there are not
-        that many, or they could not all be on the page before)."""
+        them: at the top of its margin, each with its heading (None if there are not that
+        many, or the page does not begin with a paragraph's line, where they are set). The
+        page before carries only notes called on it, so none goes further than the next page."""
         if not count:
             return []
         if start == 0 or self.units[start].line is None or self.before[start] < count:
