@@ -9,7 +9,9 @@ section "Placement"). Every figure is read from the PDF, as the tests read it:
 - fill: each of those pages but the last, the depth of the text column's lowest glyph
   (text, or a note at the foot) over the page area's height: the lowest and the median;
 - on call's page: notes whose number is set on the same page as their call;
-- margin / foot / long: notes beside their line, at the page's foot, after the article;
+- margin / foot / carried / long: notes in the outside margin (beside their line, or carried),
+  at a page's foot, carried to the next page (headed "from p. N", in its margin or at its
+  foot), after the article;
 - faults: overprinted glyph pairs and glyphs within 0.25 in of the paper's edge;
 - words: whether every word of the article is there, in order.
 """
@@ -29,8 +31,7 @@ REPO = HERE.parent
 sys.path[:0] = [str(REPO / "tests"), str(REPO / "src")]
 
 from conftest import make_edition  # noqa: E402  (the tests' own edition maker)
-from pdfcheck import (article_fills, article_stream, body_stream, calls_on, placed_notes,  # noqa: E402
-                      print_faults)
+from pdfcheck import article_fills, article_stream, body_stream, note_places, print_faults  # noqa: E402
 import test_stress as stress  # noqa: E402  (the stress editions the tests build)
 
 VARIANTS = [("letter", True), ("a4", True), ("letter", False), ("a4", False)]
@@ -66,14 +67,10 @@ def figures(folder: Path, out: Path, paper: str, duplex: bool) -> dict:
         raise SystemExit(result.stderr)
     pdf_path = next(out.glob("*.pdf"))
     fills = article_fills(pdf_path, paper, duplex)
-    calls, notes = {}, {}
+    places = note_places(pdf_path, paper, duplex)
+    calls, notes = places.calls, places.notes
     with pdfplumber.open(pdf_path) as pdf:
         texts = [p.extract_text() or "" for p in pdf.pages]
-        for index, page in enumerate(pdf.pages):
-            for number in calls_on(page, index, paper, duplex):
-                calls.setdefault(number, index)
-            for number, (where, _) in placed_notes(page, index, paper, duplex).items():
-                notes.setdefault(number, (index, where))
     long_notes = len(re.findall(r"see the long notes", " ".join(texts)))
     source = (folder / "source" / "article.md").read_text(encoding="utf-8")
     return {
@@ -81,9 +78,11 @@ def figures(folder: Path, out: Path, paper: str, duplex: bool) -> dict:
         "min fill": min(fills[:-1], default=1.0),
         "median fill": statistics.median(fills[:-1]) if len(fills) > 1 else 1.0,
         "notes": len(calls),
-        "on call's page": sum(notes.get(n, (None,))[0] == page for n, page in calls.items()),
-        "margin": sum(where == "outside" for _, where in notes.values()) - long_notes,  # pointers aside
-        "foot": sum(where == "foot" for _, where in notes.values()),
+        "on call's page": places.on_call_page(),
+        "margin": places.in_margin() - long_notes,  # pointers aside
+        "foot": sum(where == "foot" for _, where, _ in notes.values()),
+        "carried": sum(head is not None for _, _, head in notes.values()),
+        "misplaced": len(places.problems()),
         "long": long_notes,
         "faults": len(print_faults(pdf_path)),
         "words": body_stream(pdf_path, paper, duplex) == article_stream(source),
@@ -91,13 +90,14 @@ def figures(folder: Path, out: Path, paper: str, duplex: bool) -> dict:
 
 
 def table(rows: list[tuple[str, str, dict]]) -> str:
-    lines = ["| edition | paper | article pages | fill: lowest / median | on call's page | margin / foot / long | faults | every word |",
-             "|---|---|---|---|---|---|---|---|"]
+    lines = ["| edition | paper | article pages | fill: lowest / median | on call's page | "
+             "margin / foot / carried / long | misplaced | faults | every word |",
+             "|---|---|---|---|---|---|---|---|---|"]
     for name, variant, f in rows:
         n, on_page = max(f["notes"], 1), f["on call's page"]
         lines.append(f"| {name} | {variant} | {f['pages']} | {f['min fill']:.0%} / {f['median fill']:.0%} | "
-                     f"{on_page}/{f['notes']} | {f['margin'] / n:.0%} / {f['foot']} / {f['long']} | "
-                     f"{f['faults']} | {'yes' if f['words'] else 'NO'} |")
+                     f"{on_page}/{f['notes']} | {f['margin'] / n:.0%} / {f['foot']} / {f['carried']} / {f['long']} | "
+                     f"{f['misplaced']} | {f['faults']} | {'yes' if f['words'] else 'NO'} |")
     return "\n".join(lines)
 
 
@@ -126,7 +126,8 @@ def main() -> None:
     text = ("Figures read from the PDFs (`python bench/placement.py`): the article's pages, how full "
             "each is but the last (the text column's lowest glyph, text or foot note, over the page "
             "area's height), notes on their call's page, where the notes went (share in the margin; "
-            "counts at the foot and after the article), overprinted or unsafe glyphs, and whether "
+            "counts at the foot, carried to the next page under \"from p. N\", and after the article), "
+            "notes neither on their call's page nor headed on the next, overprinted or unsafe glyphs, and whether "
             "every word of the article is there in order.\n\n" + table(rows))
     write_results(text)
     print("\nwrote bench/results.md")

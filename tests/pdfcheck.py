@@ -233,6 +233,64 @@ def placed_notes(page, index: int, paper, duplex: bool) -> dict[str, tuple[str, 
     return found
 
 
+def carried_heads(page, paper) -> dict[str, int]:
+    """Note number -> N, for each note headed "from p. N" on a page (carried from its call's
+    page): the heading stands right above the note's bold number."""
+    g = geometry(paper)
+    numbers = numbers_at(page, g.note_size, "Glossator-Sans-Bold")
+    found = {}
+    for match in page.search(r"from p\.\s*(\d+)"):
+        below = [(top, n) for n, x, top in numbers
+                 if abs(x - match["x0"]) < 3 and 0 <= top - match["bottom"] < 2 * g.note_leading]
+        if below:
+            found[min(below)[1]] = int(match["groups"][0])
+    return found
+
+
+@dataclass
+class NotePlaces:
+    """Where each note's call and the note itself are set, read from the PDF."""
+    calls: dict  # note number -> 0-based page of its call
+    # note number -> (0-based page, "outside" / "inside" / "foot" / "in the text", N of "from p. N" or None)
+    notes: dict
+
+    def problems(self) -> list[str]:
+        """Every note on its call's page, or headed "from p. N" (N its call's page) on the
+        next; in the outside margin or at the page's foot; one note for each call."""
+        found = [f"call {n} has no note" for n in self.calls if n not in self.notes]
+        found += [f"note {n} has no call" for n in self.notes if n not in self.calls]
+        for number, (page, where, head) in self.notes.items():
+            call = self.calls.get(number)
+            if where not in ("outside", "foot"):
+                found.append(f"note {number} on page {page + 1} is {where}")
+            if call is None:
+                continue
+            if head is None and page != call:
+                found.append(f"note {number} is on page {page + 1}, its call on page {call + 1}")
+            if head is not None and (page != call + 1 or head != call + 1):
+                found.append(f"note {number} is on page {page + 1}, headed from p. {head}, its call on page {call + 1}")
+        return found
+
+    def on_call_page(self) -> int:
+        return sum(page == self.calls.get(n) for n, (page, _, _) in self.notes.items())
+
+    def in_margin(self) -> int:
+        return sum(where == "outside" for _, where, _ in self.notes.values())
+
+
+def note_places(pdf_path, paper="letter", duplex=True, pages=None) -> NotePlaces:
+    """The calls and notes on the PDF's pages (its first `pages`, if given)."""
+    calls, notes = {}, {}
+    with read_pdf(pdf_path) as pdf:
+        for index, page in enumerate(pdf.pages[:pages]):
+            heads = carried_heads(page, paper)
+            for number in calls_on(page, index, paper, duplex):
+                calls.setdefault(number, index)
+            for number, (where, _) in placed_notes(page, index, paper, duplex).items():
+                notes.setdefault(number, (index, where, heads.get(number)))
+    return NotePlaces(calls, notes)
+
+
 def reading_text(pdf_path, paper="letter", duplex=True) -> str:
     """The whole PDF's text, read region by region as a reader would: on article pages
     the text column, then the margins; from the glossary on, the page's two halves."""

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import statistics
 
-from glossator.placement.optimise import Area, NoteBox, may_start_page, paginate
+from glossator.placement import optimise
+from glossator.placement.optimise import Area, NoteBox, Page, Spot, may_start_page, paginate
 from glossator.placement.paginate import Unit
 
 LINE = 14.0
@@ -99,3 +100,142 @@ def test_a_dense_article_fills_its_pages_and_keeps_most_notes_in_the_margin():
 def test_a_note_no_page_can_hold_makes_the_article_infeasible():
     units = paragraphs(20)
     assert paginate(units, [note(1, 3, margin=AREA.height + 50, foot=AREA.height)], AREA) is None
+
+
+# --- notes carried to the next page -----------------------------------------------------
+
+HEADED = Area(top=0.0, bottom=LINE * 47, gap=7.0, foot_rule=12.0, line=LINE, head=10.0)  # 47 lines a page
+
+
+def crowded_left_page(tall: int = 5, small: int = 12) -> tuple[list[Unit], list[NoteBox]]:
+    """A first page filled by one block; on the second (a left-hand page in duplex), a
+    47-line paragraph calling `tall` notes: its margin holds four. A fifth, called on its
+    line 42, cannot go to the foot (the text would stop above its call): breaking the page
+    before that line leaves 5 lines of 47 empty (and splits the paragraph), which costs a
+    little more than carrying the note to the facing page, less than over a turn. Then a
+    last paragraph with five small notes (so that one note in ten may be carried), called
+    from its line `small` on."""
+    units = [Unit("pullquote-1", None, 0, 0.0, LINE * 47, 0.0, True)]
+    units += [Unit("p1", i, 0, 0.0, LINE, 0.0, i == 0) for i in range(47)]
+    units += [Unit("p2", i, 0, 0.0, LINE, 0.0, i == 0) for i in range(20)]
+    calls = [1 + line for line in (2, 9, 16, 23, 42)[:tall]] + [48 + small + line for line in range(5)]
+    notes = [note(n, unit, margin=140.0, foot=200.0) for n, unit in enumerate(calls[:tall], 1)]
+    notes += [note(n, unit, margin=20.0, foot=15.0) for n, unit in enumerate(calls[tall:], tall + 1)]
+    return units, notes
+
+
+def carried(pages) -> dict[int, tuple[Spot, Page]]:
+    return {n: (spot, page) for n, (spot, page) in spots(pages).items() if spot.carried}
+
+
+def test_carrying_a_note_beats_both_white_space_and_the_foot():
+    units, notes = crowded_left_page()
+    pages = paginate(units, notes, HEADED)
+    moved = carried(pages)
+    assert list(moved) == [5]
+    spot, page = moved[5]
+    assert spot.page == 2 and spot.where == "margin" and spot.top == HEADED.top  # top of the next margin
+    assert spot.height == notes[4].margin + HEADED.head  # with its heading
+    assert pages[1].fill == 1.0 and pages[1].carried == 1
+    assert all(s.where == "margin" for s, _ in spots(pages).values())  # none at the foot
+    # Without carrying, the page breaks early: dearer.
+    kept = optimise.Flow(units, notes, HEADED).cheapest(True, 0, 0.0)
+    assert kept[1].fill < 0.9 and sum(p.cost for p in kept) > sum(p.cost for p in pages) + optimise.CARRY
+
+
+def test_no_note_is_carried_where_its_page_can_hold_it():
+    units, notes = crowded_left_page(tall=4)
+    pages = paginate(units, notes, HEADED)
+    assert not carried(pages)
+    assert all(spot.where == "margin" for spot, _ in spots(pages).values())
+    assert pages[1].end == 48  # the whole paragraph, on its page
+
+
+def test_a_carried_note_set_first_pushes_the_next_pages_own_notes_down():
+    units, notes = crowded_left_page(small=0)  # note 6 is called on page 3's first line
+    pages = optimise.Flow(units, notes, HEADED).pages_from(48, 1, optimise.MOST_AT_ONCE)  # note 5 carried in
+    placed = {spot.number: spot for spot in pages[-1].spots}
+    first, own = placed[5], placed[6]
+    assert first.carried and not own.carried and first.top == HEADED.top
+    assert own.top >= first.top + first.height + HEADED.gap
+
+
+def test_a_note_crosses_a_page_turn_only_where_it_is_worth_more():
+    units, notes = crowded_left_page()
+    # Duplex: from the left page 2 to the facing page 3 (CARRY, cheaper than breaking early).
+    assert list(carried(paginate(units, notes, HEADED, duplex=True))) == [5]
+    # Simplex: every carry turns a page (CARRY_TURN, dearer than breaking early): none.
+    simplex = paginate(units, notes, HEADED, duplex=False)
+    assert not carried(simplex) and simplex[1].end < 48
+    assert optimise.carry_cost(1, 0, True, 0.0) == optimise.carry_cost(1, 1, False, 0.0) == optimise.CARRY_TURN
+    assert optimise.carry_cost(2, 1, True, 0.0) == 2 * optimise.CARRY < 2 * optimise.CARRY_TURN
+
+
+def test_a_page_starting_on_a_right_hand_page_pays_for_the_turn():
+    units, notes = crowded_left_page()
+    # Without the first page, the crowded page is page 1, a right-hand page: over the turn.
+    shifted = [Unit(u.block, u.line, 0, 0.0, u.height, 0.0, u.part_start) for u in units[1:]]
+    moved = [NoteBox(n.number, n.unit - 1, n.offset, n.margin, n.foot) for n in notes]
+    assert not carried(paginate(shifted, moved, HEADED, duplex=True))
+
+
+def test_at_most_a_tenth_of_the_notes_leave_their_page_and_none_goes_two_pages():
+    units = paragraphs(*[47] * 4)  # pages crowded by tall notes, one called every 10 lines
+    notes = [note(n, unit, margin=160.0, foot=200.0) for n, unit in enumerate(range(3, 188, 10), 1)]
+    unbudgeted = optimise.Flow(units, notes, HEADED).cheapest(True, optimise.MOST_AT_ONCE, 0.0)
+    assert sum(page.carried for page in unbudgeted) > 0.1 * len(notes)  # the cheapest pages would carry more
+    pages = paginate(units, notes, HEADED)
+    placed = spots(pages)
+    assert len(placed) == len(notes)
+    assert 0 < sum(spot.carried for spot, _ in placed.values()) <= 0.1 * len(notes)
+    for number, (spot, page) in placed.items():
+        call_page = next(p for p in pages if p.start <= notes[number - 1].unit < p.end)
+        assert pages.index(page) == pages.index(call_page) + spot.carried  # its page, or the next
+
+
+def test_no_note_is_carried_onto_a_page_that_starts_with_a_heading():
+    units = paragraphs(40)
+    units.append(Unit("section-2", None, 0, 0.0, LINE, 0.0, True))
+    units += [Unit("p3", i, 0, 0.0, LINE, 0.0, i == 0) for i in range(40)]
+    notes = [note(n, unit, margin=120.0, foot=200.0) for n, unit in enumerate((4, 12, 20, 28, 36), 1)]
+    pages = paginate(units, notes, HEADED)
+    assert all(units[pages[spot.page].start].line is not None for spot, _ in carried(pages).values())
+
+
+def test_the_work_grows_linearly_with_the_article():
+    """Pages of 12 lines crowded by notes, so that pages carry: the pages laid out (for
+    every state the search goes on from) grow with the article, not faster."""
+    small = Area(top=0.0, bottom=LINE * 12, gap=7.0, foot_rule=12.0, line=LINE, head=10.0)
+
+    def work(copies: int) -> tuple[int, int, int]:
+        units = paragraphs(*[6] * (10 * copies))
+        notes = [note(n, 2 + 5 * n, margin=50.0 + 30 * (n % 3), foot=40.0) for n in range(12 * copies)]
+        flow = optimise.Flow(units, notes, small)
+        count = {"laid": 0, "states": 0}
+        lay_page, pages_from = flow.lay_page, flow.pages_from
+
+        def laid(*args):
+            count["laid"] += 1
+            return lay_page(*args)
+
+        def state(*args):
+            count["states"] += 1
+            return pages_from(*args)
+
+        flow.lay_page, flow.pages_from = laid, state
+        pages = flow.cheapest(True, optimise.MOST_AT_ONCE, 0.0)
+        assert sum(page.carried for page in pages) >= copies  # the case at hand: pages carry
+        return count["laid"], count["states"], sum(flow.allowed)
+
+    (laid, states, _), (laid4, states4, starts4) = work(4), work(16)
+    assert states4 <= (optimise.MOST_AT_ONCE + 1) * starts4  # a start, and 0 to 2 notes carried in
+    assert states4 <= 4.6 * states and laid4 <= 4.6 * laid, (states, states4, laid, laid4)  # 4x the units
+
+
+def test_a_note_that_may_not_be_carried_stays_on_its_page():
+    units, notes = crowded_left_page()
+    notes[4] = NoteBox(5, notes[4].unit, 0.0, notes[4].margin, notes[4].foot, carry=False)  # a long note's pointer
+    pages = paginate(units, notes, HEADED)
+    assert not carried(pages)
+    spot, page = spots(pages)[5]
+    assert page.start <= notes[4].unit < page.end  # on its call's page, which breaks early

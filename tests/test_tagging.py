@@ -32,6 +32,24 @@ def test_notes_are_read_after_their_paragraph_and_numbers_are_artifacts():
                       ("Note", "note-1", [("Link", "", [3]), 4])])]
 
 
+def test_a_note_carried_to_the_next_pages_paragraph_is_read_after_the_paragraph_calling_it():
+    def note(number, *classes):
+        return element("span", "Span", text(1, 40 + number), id=f"note-{number}", classes=" ".join(("note", *classes)))
+
+    first = element("p", "P", text(0, 1), element("a", "Link", text(0, 2), id="call-1"), note(1),
+                    element("a", "Link", text(0, 3), id="call-2"), id="p1")
+    # Note 2, carried to page 2, stands at the top of paragraph 2 (its heading an artifact),
+    # before paragraph 2's own note 3.
+    carried = note(2, "note-carried")
+    carried.kids.insert(0, element("span", "Span", text(1, 9), classes="note-from"))
+    second = element("p", "P", carried, text(1, 1), element("a", "Link", text(1, 2), id="call-3"), note(3), id="p2")
+    main = element("main", "Part", first, second)
+    arranged = _arranged(_merged([main], {"p1": "p1", "p2": "p2"}))
+    assert [(role, ident) for role, ident, _ in shape(arranged)[0][2]] == [
+        ("P", "p1"), ("Note", "note-1"), ("Note", "note-2"), ("P", "p2"), ("Note", "note-3")]
+    assert shape([carried]) == [("Note", "note-2", [42])]  # "from p. 1" is not read
+
+
 def test_a_paragraph_split_over_a_page_turn_is_one_paragraph():
     main_serial = 999_001
     first = element("main", "Part", element("p", "P", text(0, 1), id="p7"), serial=main_serial)

@@ -13,8 +13,7 @@ from pypdf import PdfReader, PdfWriter
 
 from conftest import REPO, make_edition, pdf_pages_text, run_cli
 from glossator.model import LARGE_PRINT
-from pdfcheck import (article_fills, article_stream, body_stream, calls_on, glyphs, margin_text, placed_notes,
-                      print_faults)
+from pdfcheck import (article_fills, article_stream, body_stream, glyphs, margin_text, note_places, print_faults)
 
 COPIES = ("reader", "student", "teacher", "large-print")
 OVERVIEW_PAGES = 2  # the teacher's overview and the blank page after it (duplex)
@@ -51,14 +50,9 @@ def test_every_copy_passes_the_layout_checks(classroom, copy, tmp_path):
     assert body_stream(pdf, geometry) == expected
     fills = article_fills(pdf, geometry)
     assert min(fills[:-1]) >= 0.8 and statistics.median(fills[:-1]) >= 0.9, fills
-    seen = set()
-    with pdfplumber.open(pdf) as doc:
-        for index, page in enumerate(doc.pages[:len(fills)]):
-            calls, notes = calls_on(page, index, geometry, True), placed_notes(page, index, geometry, True)
-            assert calls == set(notes), f"page {index + 1}: calls {sorted(calls)}, notes {sorted(notes)}"
-            assert all(where in ("outside", "foot") for where, _ in notes.values()), notes
-            seen |= calls
-    assert seen == {str(n) for n in range(1, 23)}  # the bundled edition's 22 notes, none for teachers only
+    places = note_places(pdf, geometry, pages=len(fills))
+    assert places.problems() == []  # each on its call's page, or headed "from p. N" on the next
+    assert set(places.calls) == {str(n) for n in range(1, 23)}  # the bundled edition's 22 notes, none for teachers only
 
 
 def test_large_print_is_set_at_16_pt_and_its_notes_at_13(classroom):

@@ -26,6 +26,12 @@ def note(number: int) -> str:
     return f"note-{number}"
 
 
+def note_number(ident: str) -> int | None:
+    """'note-12' -> 12; None for any other id."""
+    kind, _, number = ident.rpartition("-")
+    return int(number) if kind == "note" and number.isdigit() else None
+
+
 def pointer(number: int) -> str:
     """What stands beside the call of a note too long for any page: where the note is."""
     return f"pointer-{number}"

@@ -440,6 +440,13 @@ class Geometry:
     def area_height(self) -> float:
         return self.height - self.top - self.bottom
 
+    @property
+    def note_from(self) -> float:
+        """The heading over a note carried to the next page ("from p. 4"): one line of the
+        notes' leading, the stylesheet's --note-from (the placement pass adds it to the
+        note's height)."""
+        return self.note_leading
+
 
 # The text measure is about 66 characters of 10.5 pt Libertine; the note column takes
 # what is left, less an outside margin of about 0.7 in (a printer's safe area is 0.25 in).

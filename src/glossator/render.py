@@ -259,6 +259,7 @@ class Renderer:
                 split_blocks=plan.split_blocks(edition) if with_body else set(),
                 line_numbers=plan.numbered_lines(), kept_words=plan.kept_words(edition) if with_body else set(),
                 foot=plan.foot, foot_first=plan.foot_first, long=plan.long,
+                carried=plan.carried, carried_at=plan.carried_at,
                 placement_css=placement_css, inline_css=inline_css, inline_js=inline_js, term_pages=term_pages,
                 event_pages=event_pages, generator=f"Glossator {__version__}", sheet=sheet, first_page=first_page,
                 timeline=timeline_for(edition, geometry) if part in ("all", "appendices") else None,

@@ -31,7 +31,11 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ARTIFACT_CLASSES = {"pnum", "lnum", "call-sep", "note-line"}  # numbers and marks, not the text
+from . import ids
+
+# numbers and marks, not the text (note-from: the "from p. 4" over a note carried to the next page)
+ARTIFACT_CLASSES = {"pnum", "lnum", "call-sep", "note-line", "note-from"}
+CARRIED_CLASS = "note-carried"  # a note set on the page after its call's, in that page's first paragraph
 NOTE_CLASS = "note"  # the element of a note, wherever it is set (ids.note, ids.pointer)
 BLOCKS = {"p", "h1", "h2", "h3", "li", "dd", "dt", "div"}  # what a note is read after
 _MARKED = re.compile(rb"/(\w+)\n<</MCID (\d+)>>\nBDC")  # how WeasyPrint (pydyf) opens marked content
@@ -235,7 +239,36 @@ def _arranged(kids: list) -> list:
         if _has_content(kid):
             out.append(kid)
         out.extend(note for note in notes if _has_content(note))
+    return _carried_back(out)
+
+
+def _carried_back(out: list) -> list:
+    """A note carried to the next page is set in that page's first paragraph: read it, as
+    every note, after the block that calls it, among that block's notes in their order."""
+    for note in [kid for kid in out if CARRIED_CLASS in _classes(kid) and kid.source.id]:
+        number = ids.note_number(note.source.id)
+        caller = next((kid for kid in out if isinstance(kid, Node) and _holds(kid, ids.call(number))), None)
+        if number is None or caller is None:
+            continue
+        out.remove(note)
+        at = out.index(caller) + 1
+        while at < len(out) and _is_note_before(out[at], number):
+            at += 1
+        out.insert(at, note)
     return out
+
+
+def _holds(node: Node, ident: str) -> bool:
+    return (node.source is not None and node.source.id == ident) or \
+        any(isinstance(kid, Node) and _holds(kid, ident) for kid in node.kids)
+
+
+def _is_note_before(node, number: int) -> bool:
+    """node is a note read before note `number` (one with a smaller number)."""
+    if not isinstance(node, Node) or node.role != "Note" or node.source is None:
+        return False
+    other = ids.note_number(node.source.id)
+    return other is not None and other < number
 
 
 def _notes_out(node: Node) -> list:

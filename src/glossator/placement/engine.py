@@ -20,7 +20,7 @@ def note_area(geometry: Geometry) -> Area:
     # page area's edge by a rounding error, carrying its last line to the next page.
     bottom = (geometry.height - geometry.bottom) * PX_PER_PT - 1.0
     return Area(geometry.top * PX_PER_PT, bottom, geometry.note_gap * PX_PER_PT,
-                geometry.foot_rule * PX_PER_PT, geometry.leading * PX_PER_PT)
+                geometry.foot_rule * PX_PER_PT, geometry.leading * PX_PER_PT, geometry.note_from * PX_PER_PT)
 
 
 def too_long(heights: dict[int, tuple[float, float]], area: Area) -> frozenset[int]:
@@ -38,8 +38,8 @@ def place(edition: Edition, geometry: Geometry, options: Options, measured: Meas
     the heights of the pointer left beside its line."""
     area = note_area(geometry)
     units = units_of(edition, measured)
-    boxes = note_boxes(edition, measured, units, heights)
-    pages = paginate(units, boxes, area)
+    boxes = note_boxes(edition, measured, units, heights, long)
+    pages = paginate(units, boxes, area, options.duplex)
     if pages is None:  # some page cannot hold its notes: the tallest goes after the article
         worst = max((b for b in boxes if b.number not in long), key=lambda b: b.foot, default=None)
         if worst is None:
@@ -56,8 +56,8 @@ def place(edition: Edition, geometry: Geometry, options: Options, measured: Meas
     return plan, expected
 
 
-def note_boxes(edition: Edition, measured: Measured, units, heights) -> list[NoteBox]:
-    """Each note (or long note's pointer) with the unit holding its call's line."""
+def note_boxes(edition: Edition, measured: Measured, units, heights, long: frozenset[int]) -> list[NoteBox]:
+    """Each note (or long note's pointer, which is never carried) with the unit holding its call's line."""
     index = {(u.block, u.line): i for i, u in enumerate(units)}
     carried = carriers(edition, measured)
     boxes = []
@@ -66,12 +66,13 @@ def note_boxes(edition: Edition, measured: Measured, units, heights) -> list[Not
         unit = index[carried[line]]
         offset = measured.boxes[line][1] - units[unit].top
         margin, foot = heights[note.number]
-        boxes.append(NoteBox(note.number, unit, offset, margin, foot))
+        boxes.append(NoteBox(note.number, unit, offset, margin, foot, carry=note.number not in long))
     return boxes
 
 
 def discrepancies(final: Measured, expected: Measured, plan: Plan, edition: Edition) -> list[str]:
-    """Where the layout differs from what the notes were placed for (empty: nothing moved)."""
+    """Where the layout differs from what the notes were placed for (empty: nothing moved):
+    every note on its call's page, or, carried, on the next."""
     found = []
     spots = {spot.number: spot for spot in plan.spots}
     for note in edition.notes:
@@ -80,6 +81,8 @@ def discrepancies(final: Measured, expected: Measured, plan: Plan, edition: Edit
         box = final.boxes.get(element)
         if final.page_of.get(line) != expected.page_of[line] or abs(final.boxes[line][1] - expected.boxes[line][1]) > 0.5:
             found.append(f"the call of note {note.number} moved")
+        elif final.page_of[line] + spot.carried != spot.page:  # a carried note: on the next page, no further
+            found.append(f"note {note.number} is not on its call's page" + (" or the next" if spot.carried else ""))
         elif final.page_of.get(element) != spot.page or box is None or abs(box[1] - spot.top) > 0.5:
             found.append(f"note {note.number} is not where it was placed")
         elif abs((box[3] - box[1]) - spot.height) > 0.5:

@@ -2,7 +2,8 @@
 
 A Plan says where pages start (before a block, or inside a paragraph before a
 given word), where each note is set (in the outside margin, at the foot of its
-page, or, too long for any page, after the article), which words carry line
+page, carried to the next page's margin or foot under "from p. N", or, too long
+for any page, after the article), which words carry line
 numbers, and each note's position. Each pass of the engine makes a new Plan;
 none is changed in place. Only the print edition reads it: the web edition is
 made without one.
@@ -22,7 +23,7 @@ LINE_NUMBER_EVERY = 5
 @dataclass(frozen=True)
 class Plan:
     breaks: tuple[str, ...] = ()  # block ids and word ids that start a page
-    spots: tuple[Spot, ...] = ()  # where each margin and foot note is set
+    spots: tuple[Spot, ...] = ()  # where each margin and foot note is set (carried or not)
     long: frozenset[int] = frozenset()  # notes too long for any page, set after the article
     line_numbers: tuple[tuple[str, int, int], ...] = ()  # (word id, number, 0-based page)
 
@@ -38,6 +39,22 @@ class Plan:
             if spot.where == "foot" and (spot.page not in first or spot.top < first[spot.page].top):
                 first[spot.page] = spot
         return frozenset(s.number for s in first.values())
+
+    @property
+    def carried(self) -> frozenset[int]:
+        """Notes set on the page after their call's, headed "from p. N"."""
+        return frozenset(s.number for s in self.spots if s.carried)
+
+    @property
+    def carried_at(self) -> dict[str, list[int]]:
+        """The id that starts a page (a paragraph's, or the word its second part starts
+        at) -> the notes carried onto that page, in order: the print template sets them
+        there, at the top of the page's first paragraph, out of the flow."""
+        out: dict[str, list[int]] = {}
+        for spot in sorted(self.spots, key=lambda s: s.number):
+            if spot.carried:
+                out.setdefault(self.breaks[spot.page - 1], []).append(spot.number)
+        return out
 
     def element(self, number: int) -> str:
         """The id of what stands beside a note's call: the note, or a long note's pointer."""
