@@ -34,8 +34,8 @@ from .balance import balanced_title
 from .errors import RenderError, finding
 from .model import BLEED_MM, PX_PER_PT, Edition, Geometry, Options, Where
 from .placement.engine import discrepancies, note_area, page_refs, place, too_long
-from .placement.measure import (backgrounds_kept, measure, paragraph_parts, short_lines, subsets_kept,
-                                tags_recorded)
+from .placement.measure import (backgrounds_kept, measure, pages_drawn_kept, paragraph_parts, short_lines,
+                                subsets_kept, tags_recorded)
 from .placement.model import Measured
 from .placement.pages import body_pages
 from .placement.plan import Plan, placement_css
@@ -90,6 +90,7 @@ class Renderer:
         self.reuse = Reuse()  # layouts, note heights and font subsets, kept for the next build
         self.reuses: dict[str, Reuse] = {}  # ...one set per variant (--all builds them in turn)
         self.pdfs: dict[str, tuple] = {}  # variant -> (its pages, its PDF): see pdf_of
+        self.drawn: dict[tuple, dict] = {}  # kind of PDF -> each page drawn for it: see write_pdf
 
     # --- the passes ---------------------------------------------------------------
 
@@ -236,13 +237,14 @@ class Renderer:
         if kept and len(kept[0]) == len(document.pages) and all(a is b for a, b in zip(kept[0], document.pages)):
             return kept[1]
         self.pdfs.pop(kind, None)
-        pdf = self.write_pdf(document, edition, options)
+        pdf = self.write_pdf(document, edition, options, self.drawn.setdefault(kind, {}))
         self.pdfs[kind] = (tuple(document.pages), pdf)
         return pdf
 
-    def write_pdf(self, document, edition: Edition, options: Options) -> bytes:
+    def write_pdf(self, document, edition: Edition, options: Options, drawn: dict) -> bytes:
         """The PDF of the laid-out document, of the kind options ask for (tagging.py: tagged
-        by default, PDF/A, PDF/X-4 for a print shop), its structure tree in reading order."""
+        by default, PDF/A, PDF/X-4 for a print shop), its structure tree in reading order.
+        drawn: the pages drawn for the last PDF of this kind, which are not drawn again."""
         from .tagging import embedded_files, finish, pdf_errors, weasyprint_options
 
         recorded: dict[int, tuple] = {}
@@ -252,7 +254,7 @@ class Renderer:
         document.color_profiles = dict(document.color_profiles)
         try:
             with subsets_kept(self.reuse.subsets), tags_recorded(recorded), backgrounds_kept(document), \
-                    _quiet_weasyprint():
+                    pages_drawn_kept(drawn), _quiet_weasyprint():
                 pdf = document.write_pdf(**weasyprint_options(options))
         except Exception as exc:
             raise RenderError([finding("R102", None, reason=f"{type(exc).__name__}: {exc}")]) from exc
