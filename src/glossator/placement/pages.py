@@ -25,6 +25,7 @@ class BodyPage:
     blocks: dict  # id of each block on the page -> (word its part starts at, word it stops before), or None
     before: tuple  # (block, word its part starts at, or None) of each element before the page's first
     last: bool  # the back matter follows the article on this page
+    start: str | None  # the id the plan starts it at (a block's, or a word's), None for the first
 
 
 def body_pages(edition: Edition, plan: Plan) -> list[BodyPage]:
@@ -44,5 +45,6 @@ def body_pages(edition: Edition, plan: Plan) -> list[BodyPage]:
             # A paragraph's part stops at the word its next part starts at (on the next page).
             following = elements[i + 1] if i + 1 < len(elements) else (None, None)
             blocks[block.id] = (word, following[1] if following[0] is block else None)
-        pages.append(BodyPage(number, blocks, tuple(elements[:first]), end == len(elements)))
+        start = (elements[first][1] or elements[first][0].id) if number > 1 and first < len(elements) else None
+        pages.append(BodyPage(number, blocks, tuple(elements[:first]), end == len(elements), start))
     return pages
