@@ -50,6 +50,7 @@ def test_each_page_holds_its_blocks_and_the_parts_of_split_paragraphs(tmp_path):
     assert [[(block.id, word) for block, word in page.before] for page in pages][2] == \
         [(first.id, None), (quote.id, None), (second.id, None)]
     assert [page.last for page in pages] == [False, False, False, False, True]
+    assert [page.start for page in pages] == [None, quote.id, split, again, heading.id]
     assert [page.blocks for page in body_pages(edition, Plan())] == [{b.id: (None, None) for b in edition.blocks}]
 
 
