@@ -737,7 +737,7 @@ def main(argv=None) -> int:
 def bench_all(edition: Path, work: Path, args, scales: list, scale_runs: list, results: Results) -> None:
     bench_cold(edition, work, args.runs, results)
     bench_tagged(edition, work, args.runs, results)
-    bench_warm(edition, work, max(args.runs, 5), results)
+    __import__("warm_edits").bench(edition, work, max(args.runs, 5), results)  # bench/warm_edits.py
     bench_check(edition, args.runs, results)
     bench_scale(edition, work, scales, scale_runs, results, args.timeout)
     __import__("speed").bench_speed(edition, work, args.runs, results)

@@ -71,3 +71,24 @@ def test_a_paragraph_split_for_a_page_ends_without_a_trailing_space():
     assert split[0].text == "the sweat of other"
     numbered = coalesce(pieces, {"w4-1001"})  # a line number's marker, not a split: the space stays
     assert numbered[0].text == "the sweat of other " + ZWSP
+
+
+def test_a_page_drawn_for_one_pdf_is_put_back_as_drawn_in_the_next(document):
+    """pages_drawn_kept hooks Page.paint and Stream.add_font and reads a Stream's resources,
+    images and marked content, and a Font's widths, to_unicode and missing glyphs."""
+    from weasyprint.document import Page
+    from weasyprint.pdf.fonts import Font
+    from weasyprint.pdf.stream import Stream
+
+    assert callable(getattr(Page, "paint", None)) and callable(getattr(Stream, "add_font", None))
+    assert {"widths", "to_unicode", "missing"} <= set(vars(Font)["__init__"].__code__.co_names)
+    plain = document.copy().write_pdf(pdf_variant="pdf/ua-1")
+    store: dict = {}
+    with measure.pages_drawn_kept(store):
+        first = document.copy().write_pdf(pdf_variant="pdf/ua-1")
+    assert set(store) == set(document.pages), "the page was not kept"
+    kept = dict(store)
+    with measure.pages_drawn_kept(store):
+        again = document.copy().write_pdf(pdf_variant="pdf/ua-1")
+    assert store == kept and all(store[page] is kept[page] for page in kept), "the page was drawn again"
+    assert first == again == plain

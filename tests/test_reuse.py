@@ -31,7 +31,7 @@ def test_rebuilds_after_an_edit_reuse_what_it_left_alone_and_equal_a_cold_build(
     edit_yaml(root / "annotations" / "notes.yaml", lambda notes: notes[0].update(body=notes[0]["body"] + " " + added))
     warm = build(root, tmp_path / "warm", renderer=renderer)
     cold = build(root, tmp_path / "cold")
-    assert warm.layouts_said() == "2 layouts, 2 reused"  # the note's sheet and the body; text and appendices kept
+    assert warm.layouts_said() == "2 layouts, 6 reused"  # the note's sheet and its page; text, 4 pages, appendices kept
     assert outputs(tmp_path / "warm") == outputs(tmp_path / "cold")
     assert "½" in "".join(pdf_pages_text(next((tmp_path / "warm").glob("*.pdf"))))
     assert cold.layouts > warm.layouts
@@ -40,7 +40,7 @@ def test_rebuilds_after_an_edit_reuse_what_it_left_alone_and_equal_a_cold_build(
     edit_yaml(root / "annotations" / "glossary.yaml", lambda terms: terms[0].update(definition="A changed definition."))
     again = build(root, tmp_path / "again", renderer=renderer)
     build(root, tmp_path / "again-cold")
-    assert again.layouts_said() == "1 layout, 2 reused"
+    assert again.layouts_said() == "1 layout, 6 reused"
     assert outputs(tmp_path / "again") == outputs(tmp_path / "again-cold")
     assert "A changed definition." in " ".join(pdf_pages_text(next((tmp_path / "again").glob("*.pdf"))))
 

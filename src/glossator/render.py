@@ -34,9 +34,10 @@ from .balance import balanced_title
 from .errors import RenderError, finding
 from .model import BLEED_MM, PX_PER_PT, Edition, Geometry, Options, Where
 from .placement.engine import discrepancies, note_area, page_refs, place, too_long
-from .placement.measure import (backgrounds_kept, measure, paragraph_parts, short_lines, subsets_kept,
-                                tags_recorded)
+from .placement.measure import (backgrounds_kept, measure, pages_drawn_kept, paragraph_parts, short_lines,
+                                subsets_kept, tags_recorded)
 from .placement.model import Measured
+from .placement.pages import body_pages
 from .placement.plan import Plan, placement_css
 from .questions import question_pages
 from .reuse import Reuse
@@ -48,6 +49,7 @@ from .variants import statistics
 
 THEME = Path(str(resources.files("glossator") / "theme"))
 TEMPLATES = Path(str(resources.files("glossator") / "templates"))
+PLACEMENT = "/* placed here */"  # stands in for them in a page's HTML: see lay_out_pages
 MAX_PASSES = 40  # rounds of placement; one is the rule, a second where a prediction was off
 
 
@@ -88,6 +90,7 @@ class Renderer:
         self.reuse = Reuse()  # layouts, note heights and font subsets, kept for the next build
         self.reuses: dict[str, Reuse] = {}  # ...one set per variant (--all builds them in turn)
         self.pdfs: dict[str, tuple] = {}  # variant -> (its pages, its PDF): see pdf_of
+        self.drawn: dict[tuple, dict] = {}  # kind of PDF -> each page drawn for it: see write_pdf
 
     # --- the passes ---------------------------------------------------------------
 
@@ -104,6 +107,7 @@ class Renderer:
         if options.variant == "teacher":
             document = self.with_overview(document, edition, geometry, options, final_args, measured)
         layouts, reused = self.reuse.counts()
+        self.reuse.forget_unused()
         warnings = short_line_warnings(edition, measured, geometry) + tuple(
             finding("L101", n.where or Where("annotations/notes.yaml"), number=n.number, id=n.id)
             for n in edition.notes if n.number in plan.long)
@@ -144,13 +148,32 @@ class Renderer:
                 continue
             final_args = dict(plan=plan, refs=page_refs(edition, expected),
                               placement_css=placement_css(edition, expected, plan, geometry, options))
-            body, final = self.reuse.layout("body", self.html(edition, geometry, options, part="body", **final_args),
-                                            lambda html: self.measured_layout(html, edition))
+            body = self.lay_out_pages(edition, geometry, options, final_args)
+            final = measure(body, edition)
             problems = discrepancies(final, expected, plan, edition)
             if not problems:
                 return body, final, plan, final_args
             measured = final
         raise RenderError([finding("R103", None, reason="; ".join(problems) or "too many passes")])
+
+    def lay_out_pages(self, edition: Edition, geometry: Geometry, options: Options, final_args: dict):
+        """The body with its notes in place, each page laid out as a document of its own
+        (placement/pages.py) and kept by its HTML, so that an edit lays out again only the
+        pages it touched. Each page's HTML holds only its own note positions. With long
+        notes, whose pointers give the page they are set on, the body is one document."""
+        if final_args["plan"].long:
+            return self.reuse.layout("body", self.html(edition, geometry, options, part="body", **final_args),
+                                     self.layout)
+        rules = {rule[1:rule.index(" ")]: rule for rule in final_args["placement_css"].splitlines()}
+        documents, pages = [], []
+        for page in body_pages(edition, final_args["plan"]):
+            html = self.html(edition, geometry, options, part="body", body_page=page,
+                             **{**final_args, "placement_css": PLACEMENT})
+            placed = "\n".join(rule for ident, rule in rules.items() if f' id="{ident}"' in html)
+            document = self.reuse.layout(f"body-{page.number}", html.replace(PLACEMENT, placed), self.layout)
+            documents.append(document)
+            pages += document.pages[1:] if page.number > 1 else document.pages  # the first sets the heads
+        return documents[0].copy(pages)
 
     def measure_text(self, edition: Edition, geometry: Geometry, options: Options, plan: Plan) -> Measured:
         """Where every line, call and block of the body lands with the plan's page breaks
@@ -177,10 +200,6 @@ class Renderer:
         return {n.number: ((measured[(n.number, "pointer")],) * 2 if n.number in long
                            else (measured[(n.number, "margin")], measured[(n.number, "foot")]))
                 for n in edition.notes}
-
-    def measured_layout(self, html: str, edition: Edition):
-        document = self.layout(html)
-        return document, measure(document, edition)
 
     def with_appendices(self, body, edition: Edition, geometry: Geometry, options: Options, final_args: dict):
         """The body's pages followed by the appendices', laid out on their own from the page
@@ -218,13 +237,14 @@ class Renderer:
         if kept and len(kept[0]) == len(document.pages) and all(a is b for a, b in zip(kept[0], document.pages)):
             return kept[1]
         self.pdfs.pop(kind, None)
-        pdf = self.write_pdf(document, edition, options)
+        pdf = self.write_pdf(document, edition, options, self.drawn.setdefault(kind, {}))
         self.pdfs[kind] = (tuple(document.pages), pdf)
         return pdf
 
-    def write_pdf(self, document, edition: Edition, options: Options) -> bytes:
+    def write_pdf(self, document, edition: Edition, options: Options, drawn: dict) -> bytes:
         """The PDF of the laid-out document, of the kind options ask for (tagging.py: tagged
-        by default, PDF/A, PDF/X-4 for a print shop), its structure tree in reading order."""
+        by default, PDF/A, PDF/X-4 for a print shop), its structure tree in reading order.
+        drawn: the pages drawn for the last PDF of this kind, which are not drawn again."""
         from .tagging import embedded_files, finish, pdf_errors, weasyprint_options
 
         recorded: dict[int, tuple] = {}
@@ -234,7 +254,7 @@ class Renderer:
         document.color_profiles = dict(document.color_profiles)
         try:
             with subsets_kept(self.reuse.subsets), tags_recorded(recorded), backgrounds_kept(document), \
-                    _quiet_weasyprint():
+                    pages_drawn_kept(drawn), _quiet_weasyprint():
                 pdf = document.write_pdf(**weasyprint_options(options))
         except Exception as exc:
             raise RenderError([finding("R102", None, reason=f"{type(exc).__name__}: {exc}")]) from exc
@@ -246,7 +266,8 @@ class Renderer:
             raise RenderError([finding("R102", None, reason=f"{type(exc).__name__}: {exc}")]) from exc
 
     def html(self, edition, geometry, options, part="all", plan=None, placement_css="", refs=None, inline_css="",
-             inline_js="", sheet=(), first_page=1, question_pages=None, overview=None, note_pages=None):
+             inline_js="", sheet=(), first_page=1, question_pages=None, overview=None, note_pages=None,
+             body_page=None):
         plan = plan or Plan()
         term_pages, event_pages = refs or ({}, {})
         with_body = part in ("body", "text")  # the print plan's parts ("all" is the web edition)
@@ -265,6 +286,7 @@ class Renderer:
                 timeline=timeline_for(edition, geometry) if part in ("all", "appendices") else None,
                 bleed_mm=BLEED_MM,
                 question_pages=question_pages or {}, overview=overview, note_pages=note_pages or {},
+                body_page=body_page,
             )
         return mark_unbreakable(html)  # words no line can hold may break between letters
 
@@ -332,11 +354,13 @@ def short_line_warnings(edition: Edition, measured: Measured, geometry: Geometry
     return tuple(found)
 
 
-def coalesce(pieces, kept_words, splits=()) -> list:
+def coalesce(pieces, kept_words, splits=(), start=None, stop=None) -> list:
     """Pieces ready to print: word markers dropped unless the paragraph is split there
     (or a line number or note needs them), and neighbouring text of the same style
     merged, so that a styled phrase is one inline box (fewer boxes, fewer chances for
-    WeasyPrint's line breaker to stumble)."""
+    WeasyPrint's line breaker to stumble). start, stop: only those from the split at word
+    `start` up to the split at word `stop` (one page's part of the paragraph), each made
+    as it is in the whole paragraph."""
     out = []
     for piece in pieces:
         if piece.kind == "word" and piece.target not in kept_words:
@@ -358,7 +382,8 @@ def coalesce(pieces, kept_words, splits=()) -> list:
             # a break opportunity it does not miss.
             out[-1] = dataclasses.replace(last, text=last.text + ZWSP)
         out.append(piece)
-    return out
+    targets = [p.target if p.kind == "word" else None for p in out]
+    return out[targets.index(start) if start else 0:targets.index(stop) if stop else len(out)]
 
 
 ZWSP = "\u200b"

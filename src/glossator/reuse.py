@@ -20,12 +20,14 @@ class Reuse:
         self.layouts: dict[str, tuple[str, object]] = {}  # role -> (its HTML, what came of it)
         self.heights: dict[str, float] = {}  # a note's sheet HTML -> the note's height, px
         self.subsets: dict[tuple, bytes] = {}  # (font, glyphs, options) -> the subset font file
+        self.used: set[str] = set()  # the roles laid out or reused since the last forget_unused()
         self.made = 0  # layouts made since the counters were read...
         self.kept = 0  # ...and layouts reused
 
     def layout(self, role: str, html: str, make: Callable[[str], object]):
         """What make(html) gave the last time `role` was laid out from the same HTML,
-        or make it now. One entry per role: "text", "body", "appendices"."""
+        or make it now. One entry per role: "text", "body-3" (the body's page 3), "appendices"."""
+        self.used.add(role)
         kept = self.layouts.get(role)
         if kept is not None and kept[0] == html:
             self.kept += 1
@@ -35,6 +37,11 @@ class Reuse:
         self.made += 1
         self.layouts[role] = (html, value)
         return value
+
+    def forget_unused(self) -> None:
+        """Let go of the layouts of roles the build did not use (the pages past a body's new end)."""
+        self.layouts = {role: kept for role, kept in self.layouts.items() if role in self.used}
+        self.used = set()
 
     def note_heights(self, sheets: dict[int, str], measure: Callable[[list[int]], dict[int, float]]) -> dict[int, float]:
         """note number -> height, measuring (on one sheet) only the notes whose sheet is new."""

@@ -183,6 +183,8 @@ def _key(node, parts: dict[str, str]):
     """Nodes with the same key are pieces of one element: joined where they meet."""
     if not isinstance(node, Node) or node.source is None:
         return None
+    if node.source.tag == "main":  # the article: laid out one page per document, one <main> a page
+        return ("main",)
     return ("para", parts[node.source.id]) if node.source.id in parts else node.source.serial
 
 

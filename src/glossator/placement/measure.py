@@ -22,6 +22,7 @@ so hyphenation and collapsed spaces cannot throw the offsets off.
 """
 from __future__ import annotations
 
+import copy
 import hashlib
 import os
 from contextlib import contextmanager
@@ -230,3 +231,90 @@ def backgrounds_kept(document):
     finally:
         for layers, before in saved:
             layers[:] = before
+
+
+# --- pages drawn -------------------------------------------------------------------------
+
+RESOURCES = ("ExtGState", "XObject", "Pattern", "Shading")  # what drawing a page may add
+
+
+@contextmanager
+def pages_drawn_kept(store: dict):
+    """While the PDF is written, a page drawn for the last PDF of this kind (the very Page
+    object: its layout was kept, reuse.py) is not drawn again: what drawing it gave, its
+    content stream, the glyphs it used and its marked content, is put back. Drawing is
+    most of a PDF's writing time, and an edit changes a few pages.
+
+    Each page is drawn with fonts of its own, empty, so that what it gives depends on it
+    alone, then its glyphs join the document's fonts (each glyph's text as the first page
+    using it has it: as WeasyPrint would). A page that adds resources named by count
+    (groups, patterns, shadings, states: an SVG, a transparency) or draws a glyph no font
+    has is drawn every time: those names and glyph ids depend on the pages before it."""
+    from weasyprint.document import Page
+    from weasyprint.pdf.stream import Stream
+    from weasyprint.text.fonts import get_pango_font_key
+
+    original_paint, original_add_font = Page.paint, Stream.add_font
+    used: dict = {}
+
+    def paint(page, stream, scale=1):
+        kept = store.get(page)
+        if kept is None or kept[0] != scale:
+            kept = drawn(page, stream, scale)
+        _, ops, fonts, states, tags, keep = kept
+        stream.stream.extend(ops)
+        for pango_font, widths, to_unicode in fonts:
+            font, _ = original_add_font(stream, pango_font)
+            for table, new in ((font.widths, widths), (font.to_unicode, to_unicode)):
+                for glyph, value in new.items():
+                    table.setdefault(glyph, value)
+        for key, state in states.items():
+            stream._resources["ExtGState"].setdefault(key, state)
+        if tags is not None:
+            stream._tags.update(tags)
+        if keep:
+            used[page] = kept
+
+    def drawn(page, stream, scale):
+        own: dict = {}  # font key -> (pango font, the page's own copy of the document's font)
+
+        def add_font(stream, pango_font):
+            key, _, size = get_pango_font_key(pango_font)
+            if key not in own:
+                font = copy.copy(original_add_font(stream, pango_font)[0])
+                font.widths, font.to_unicode, font.missing = {}, {}, dict(font.missing)
+                own[key] = (pango_font, font)
+            return own[key][1], size
+
+        before = {name: set(stream._resources[name]) for name in RESOURCES}
+        images, start = len(stream._images), len(stream.stream)
+        tags = None if stream._tags is None else dict(stream._tags)
+        Stream.add_font = add_font
+        try:
+            original_paint(page, stream, scale)
+        finally:
+            Stream.add_font = original_add_font
+        ops = stream.stream[start:]
+        del stream.stream[start:]
+        added = {name: [key for key in stream._resources[name] if key not in before[name]] for name in RESOURCES}
+        states = {key: stream._resources["ExtGState"].pop(key) for key in added["ExtGState"]}
+        if tags is not None:
+            tags = {box: tag for box, tag in stream._tags.items() if box not in tags}
+            stream._tags.clear()
+        missing = False
+        for pango_font, font in own.values():
+            shared, _ = original_add_font(stream, pango_font)
+            missing = missing or font.missing != shared.missing
+            shared.missing.update(font.missing)
+        keep = not missing and len(stream._images) == images and not any(added[name] for name in RESOURCES[1:]) \
+            and all(key[:1] in "aA" for key in states)
+        fonts = [(pango_font, font.widths, font.to_unicode) for pango_font, font in own.values()]
+        return scale, ops, fonts, states, tags, keep
+
+    Page.paint = paint
+    try:
+        yield
+    finally:
+        Page.paint = original_paint
+        store.clear()
+        store.update(used)

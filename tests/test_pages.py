@@ -1,0 +1,91 @@
+"""The body laid out one page per WeasyPrint document (placement/pages.py, render.lay_out_pages):
+a rebuild after an edit lays out only the pages the edit touched and draws only those, and
+its PDF is the very one a cold build of the same files writes."""
+from __future__ import annotations
+
+import re
+
+from conftest import copy_bundled, make_edition, pdf_pages_text
+from glossator.commands.build import build
+from glossator.pipeline import check
+from glossator.placement.pages import body_pages
+from glossator.placement.plan import Plan
+from glossator.render import Renderer
+from test_reuse import edit_yaml, outputs
+
+ARTICLE = """\
+---
+title: Pages
+author: Ada Tester
+date: 2021-05-04
+---
+
+The first paragraph, which the page does not split.
+
+::: pullquote
+A pull quote.
+:::
+
+The second paragraph is split here and there across two page turns.
+
+## A heading
+
+The third paragraph.
+"""
+
+
+def test_each_page_holds_its_blocks_and_the_parts_of_split_paragraphs(tmp_path):
+    edition = check(make_edition(tmp_path / "edition", ARTICLE)).edition
+    first, quote, second, heading, third = edition.blocks
+    words = [p.target for p in second.pieces if p.kind == "word"]
+    split, again = words[3], words[6]
+    pages = body_pages(edition, Plan(breaks=(quote.id, split, again, heading.id)))
+    assert [page.number for page in pages] == [1, 2, 3, 4, 5]
+    assert [page.blocks for page in pages] == [
+        {first.id: (None, None)},
+        {quote.id: (None, None), second.id: (None, split)},
+        {second.id: (split, again)},
+        {second.id: (again, None)},
+        {heading.id: (None, None), third.id: (None, None)}]
+    assert [[(block.id, word) for block, word in page.before] for page in pages][2] == \
+        [(first.id, None), (quote.id, None), (second.id, None)]
+    assert [page.last for page in pages] == [False, False, False, False, True]
+    assert [page.start for page in pages] == [None, quote.id, split, again, heading.id]
+    assert [page.blocks for page in body_pages(edition, Plan())] == [{b.id: (None, None) for b in edition.blocks}]
+
+
+def test_a_rebuild_lays_out_and_draws_only_the_pages_an_edit_touched_and_equals_a_cold_build(tmp_path):
+    root = copy_bundled(tmp_path / "edition")
+    renderer = Renderer(root)
+    first = build(root, tmp_path / "first", renderer=renderer)
+    body = len(renderer.reuse.layouts) - 2  # the pages, besides the text and the appendices
+    assert body >= 4 and first.layouts == body + 3
+
+    def rebuilt(name: str, made: int, reused: int):
+        drawn = dict(renderer.drawn[next(iter(renderer.drawn))])
+        warm = build(root, tmp_path / name, renderer=renderer)
+        build(root, tmp_path / f"{name}-cold")
+        assert outputs(tmp_path / name) == outputs(tmp_path / f"{name}-cold")
+        assert (warm.layouts, warm.reused) == (made, reused)
+        now = renderer.drawn[next(iter(renderer.drawn))]
+        pdf = next(path for path in warm.files if path.suffix == ".pdf")
+        return pdf, [page for page, kept in now.items() if drawn.get(page) is not kept]
+
+    # A note on page 1 grows: its sheet and page 1 are laid out again, and only page 1 is drawn.
+    edit_yaml(root / "annotations" / "notes.yaml", lambda notes: notes[0].update(body=notes[0]["body"] + " More."))
+    pdf, redrawn = rebuilt("note", 2, body + 1)  # the text, the other pages and the appendices reused
+    assert len(redrawn) == 1 and "More." in pdf_pages_text(pdf)[0]
+
+    # A glossary definition: the appendices only; the body's pages are neither laid out nor drawn.
+    edit_yaml(root / "annotations" / "glossary.yaml", lambda terms: terms[0].update(definition="Changed."))
+    pdf, redrawn = rebuilt("glossary", 1, body + 1)
+    pages = {page for role, (_, laid) in renderer.reuse.layouts.items() if role.startswith("body-") for page in laid.pages}
+    assert redrawn and not pages & set(redrawn)
+    assert "Changed." in " ".join(pdf_pages_text(pdf))
+
+    # A word in one paragraph: the text is measured again and the paragraph's page laid out.
+    article = root / "source" / "article.md"
+    article.write_text(re.sub("But then everything unraveled.", "But then everything fell apart.",
+                              article.read_text(encoding="utf-8")), encoding="utf-8")
+    pdf, redrawn = rebuilt("text", 2, body)  # the note sheets are measured as they were
+    assert len(redrawn) == 1 and "everything fell apart." in " ".join(pdf_pages_text(pdf))
