@@ -89,3 +89,21 @@ def test_a_rebuild_lays_out_and_draws_only_the_pages_an_edit_touched_and_equals_
                               article.read_text(encoding="utf-8")), encoding="utf-8")
     pdf, redrawn = rebuilt("text", 2, body)  # the note sheets are measured as they were
     assert len(redrawn) == 1 and "everything fell apart." in " ".join(pdf_pages_text(pdf))
+
+
+def test_an_editions_counter_runs_on_across_pages_and_the_body_is_then_one_document(tmp_path):
+    """Pages laid out on their own would restart a counter an edition's stylesheet steps
+    through the article: such an edition's body is laid out whole, and its count runs on."""
+    root = copy_bundled(tmp_path / "edition")
+    (root / "styles" / "count.css").write_text(
+        ".article { counter-reset: para; }\n"
+        ".article > .para:not(.para-cont) { counter-increment: para; }\n"
+        ".article > .para:not(.para-cont)::before { content: \"§\" counter(para) \"§ \"; }\n", encoding="utf-8")
+    renderer = Renderer(root)
+    assert renderer.one_body
+    built = build(root, tmp_path / "out", renderer=renderer)
+    assert built.layouts_said().startswith("4 layouts")  # text, notes, the body whole, appendices
+    text = "".join(pdf_pages_text(next((tmp_path / "out").glob("*.pdf"))))
+    counted = sorted(int(n) for n in re.findall(r"§(\d+)§", text))  # restarted on a page: repeats
+    paragraphs = sum(1 for b in check(root).edition.blocks if b.kind == "paragraph")
+    assert counted == list(range(1, paragraphs + 1))

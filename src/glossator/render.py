@@ -42,7 +42,7 @@ from .placement.plan import Plan, placement_css
 from .questions import question_pages
 from .reuse import Reuse
 from .sandbox import BoundedSandbox, TemplateFolder, template_errors
-from .styles import inlined, read_stylesheets
+from .styles import flows_across_pages, inlined, read_stylesheets
 from .timeline import build_timeline
 from .unbreakable import mark_unbreakable
 from .variants import statistics
@@ -75,6 +75,7 @@ class Renderer:
         self.fetcher = make_fetcher(root)  # reads only inside the edition and the theme
         self.font_config = EditionFonts()  # the @font-face fonts only, none of the machine's
         self.sheets = read_stylesheets(root)  # regular UTF-8 files only, read once
+        self.one_body = flows_across_pages(self.sheets)  # counters or strings the pages must share
         self.stylesheets = [CSS(string=sheet.text, base_url=sheet.path.as_uri(), font_config=self.font_config,
                                 url_fetcher=self.fetcher) for sheet in self.sheets]
         self.fetcher.check()  # what @import and @font-face asked for, refused: an error now
@@ -160,8 +161,9 @@ class Renderer:
         """The body with its notes in place, each page laid out as a document of its own
         (placement/pages.py) and kept by its HTML, so that an edit lays out again only the
         pages it touched. Each page's HTML holds only its own note positions. With long
-        notes, whose pointers give the page they are set on, the body is one document."""
-        if final_args["plan"].long:
+        notes, whose pointers give the page they are set on, or an edition's stylesheet that
+        counts or sets strings across the article, the body is one document."""
+        if final_args["plan"].long or self.one_body:
             return self.reuse.layout("body", self.html(edition, geometry, options, part="body", **final_args),
                                      self.layout)
         rules = {rule[1:rule.index(" ")]: rule for rule in final_args["placement_css"].splitlines()}

@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import mimetypes
 import os
+import re
 import stat
 from dataclasses import dataclass
 from importlib import resources
@@ -54,6 +55,19 @@ def read_stylesheets(root: Path) -> tuple[Stylesheet, ...]:
     if found:
         raise InputError(found)
     return tuple(sheets)
+
+
+# CSS that carries something from one page's content to the next: a counter the article's
+# elements step (figures, numbered asides) or a string set from them (a running head
+# from the article's headings).
+_FLOWING = re.compile(r"\b(?:counter-increment|counter-reset|counter-set|string-set)\s*:", re.I)
+
+
+def flows_across_pages(sheets: tuple[Stylesheet, ...]) -> bool:
+    """Whether an edition's own stylesheet counts or sets strings across the article: then
+    its body is not laid out a page at a time (render.lay_out_pages), which would restart
+    them on every page. The theme's own (the title block's strings) are carried over."""
+    return any(sheet.edition and _FLOWING.search(sheet.text) for sheet in sheets)
 
 
 class Unreadable(Exception):
