@@ -76,6 +76,10 @@ def line_number(number: int) -> str:
     return f"lnum-{number}"
 
 
+GLOSSARY = "glossary"  # the glossary's section
+GLOSSARY_LIST = "glossary-list"  # its list of entries, whose top the first page's columns start at
+
+
 def glossary(term_id: str) -> str:
     return f"gloss-{term_id}"
 
