@@ -19,6 +19,8 @@ from typing import Sequence
 
 # WeasyPrint's own tolerances: a box overflows past bottom * (1 + 1e-9) (LayoutContext.
 # overflows); balancing ignores a shortfall of 1 px or less and then grows by 1 px.
+# A column is a formatting context of its own, so its last entry's bottom margin (`space`)
+# must fit in it too: an entry fits where its bottom plus `space` is within the column.
 FUDGE = 1e-9
 LEAST_STEP = 1.0
 
@@ -30,7 +32,7 @@ def set_columns(heights: Sequence[float], space: float, first: float, full: floa
     entries, `first` the height the first page leaves below the section's heading, `full`
     a whole page's (all px). None where WeasyPrint would have to split an entry (one
     taller than the first page leaves): then its own layout decides."""
-    if not heights or max(heights) > min(first, full):
+    if not heights or max(heights) + space > min(first, full):
         return None
     pages, start, height = [], 0, first
     while start < len(heights):
@@ -97,7 +99,7 @@ def _fill(heights, space, start, height) -> tuple[int, float]:
     end, bottom = start, 0.0
     while end < len(heights):
         top = bottom + space if end > start else 0.0
-        if top + heights[end] > height * (1 + FUDGE):
+        if top + heights[end] + space > height * (1 + FUDGE):
             break
         bottom, end = top + heights[end], end + 1
     return end, bottom
