@@ -71,3 +71,11 @@ def test_breaks_go_before_each_column_but_the_first_and_places_follow_the_pages(
     pages = [[range(0, 3), range(3, 5)], [range(5, 6)]]
     assert column_starts(pages) == [3, 5]
     assert places(pages) == [(0, 0)] * 3 + [(0, 1)] * 2 + [(1, 0)]
+
+
+def test_balancing_grows_by_what_the_next_first_line_lacks():
+    # One line, then two (first lines of 10): WeasyPrint grows the columns from 17 by what
+    # the second entry's first line lacks, and sets one entry a column; grown by the whole
+    # entry, it would have held both in the first.
+    assert set_columns([10, 20], 2, first=500, full=600, leads=[10, 10]) == [[range(0, 1), range(1, 2)]]
+    assert set_columns([10, 20], 2, first=500, full=600) == [[range(0, 2)]]

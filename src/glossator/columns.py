@@ -26,32 +26,42 @@ LEAST_STEP = 1.0
 
 
 def set_columns(heights: Sequence[float], space: float, first: float, full: float,
-                count: int = 2) -> list[list[range]] | None:
+                count: int = 2, leads: Sequence[float] | None = None) -> list[list[range]] | None:
     """Entries by page and column: for each page, the range of entries each of its
     columns holds. `heights` are the entries' border boxes, `space` the margin between two
     entries, `first` the height the first page leaves below the section's heading, `full`
-    a whole page's (all px). None where WeasyPrint would have to split an entry (one
+    a whole page's (all px); `leads` the height of each entry's first line (WeasyPrint
+    grows balanced columns by what the next entry's first line lacks). None where WeasyPrint would have to split an entry (one
     taller than the first page leaves): then its own layout decides."""
     if not heights or max(heights) + space > min(first, full):
         return None
     pages, start, height = [], 0, first
     while start < len(heights):
-        page = _page(heights, space, start, height, count)
+        page = _page(heights, space, start, height, count, _leads(heights, space, leads))
         pages.append(page)
         start, height = page[-1].stop, full
     return pages
 
 
-def _page(heights: Sequence[float], space: float, start: int, height: float, count: int) -> list[range]:
+def _leads(heights, space, leads) -> list[float]:
+    """How much of each entry WeasyPrint lays out to see what a column lacks (layout/column.py,
+    `next_box_height`): its first line, on a page with no room (an entry of one line whole,
+    with its margin)."""
+    leads = heights if leads is None else leads
+    return [h + space if lead >= h else lead for h, lead in zip(heights, leads)]
+
+
+def _page(heights: Sequence[float], space: float, start: int, height: float, count: int,
+          leads: list[float]) -> list[range]:
     """The columns of the page whose first entry is `start`, `height` px tall."""
     ends, bottoms = _columns(heights, space, start, height, count)
     if ends[-1] < len(heights):  # more than the page holds: its columns are full
         return _ranges(start, ends)
-    goal = _balanced(heights, space, start, height, sum(bottoms) / count, count)
+    goal = _balanced(heights, leads, space, start, height, sum(bottoms) / count, count)
     return _ranges(start, _columns(heights, space, start, goal, count)[0])
 
 
-def _balanced(heights, space, start, most, height, count) -> float:
+def _balanced(heights, leads, space, start, most, height, count) -> float:
     """The column height WeasyPrint settles on (layout/column.py, `balancing`): from the
     average of the columns' heights, grown by the least shortfall a column showed (its
     next entry's margin box less the column's room left after its last margin) until all
@@ -63,7 +73,7 @@ def _balanced(heights, space, start, most, height, count) -> float:
             if end == at:  # not even one entry: WeasyPrint tries again, taller
                 break
             if end < len(heights):
-                shortfall = (heights[end] + space) - (height - bottom - space)
+                shortfall = leads[end] - (height - bottom - space)
                 if shortfall > LEAST_STEP:
                     lost = min(lost, shortfall)
             at = end

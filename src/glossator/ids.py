@@ -84,6 +84,11 @@ def glossary(term_id: str) -> str:
     return f"gloss-{term_id}"
 
 
+def glossary_lead(term_id: str) -> str:
+    """A term, on the sheet its entry is measured from: the height of its entry's first line."""
+    return f"lead-{term_id}"
+
+
 def sheet(number: int, where: str) -> str:
     """A note on the sheet its height is measured from, as set in `where` (margin, foot, pointer)."""
     return f"sheet-{number}-{where}"

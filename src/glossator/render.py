@@ -224,15 +224,21 @@ class Renderer:
             return self.html(edition, geometry, options, part="glossary-sheet", refs=refs,
                              sheet=[terms[k] for k in keys if k is not heading])
 
+        def height(anchors, ident: str) -> float:
+            return anchors[ident][3] - anchors[ident][1]
+
         def measure_sheet(keys: list) -> dict:
             anchors = self.layout(sheet(keys)).pages[0].anchors
-            heights = {k: anchors[ids.glossary(k)][3] - anchors[ids.glossary(k)][1] for k in keys if k is not heading}
-            return {**heights, heading: anchors[ids.GLOSSARY_LIST][1] - anchors[ids.GLOSSARY][1]}
+            # An entry: its height, and its term's (the first line, where the term takes one).
+            measured = {k: (height(anchors, ids.glossary(k)), height(anchors, ids.glossary_lead(k)))
+                        for k in keys if k is not heading}
+            return {**measured, heading: anchors[ids.GLOSSARY_LIST][1] - anchors[ids.GLOSSARY][1]}
 
         heights = self.reuse.entry_heights({**{k: sheet([k]) for k in terms}, heading: sheet([])}, measure_sheet)
         page = geometry.area_height * PX_PER_PT
-        return set_columns([heights[k] for k in terms], geometry.glossary_space * PX_PER_PT,
-                           page - heights[heading], page, geometry.glossary_columns)
+        return set_columns([heights[k][0] for k in terms], geometry.glossary_space * PX_PER_PT,
+                           page - heights[heading], page, geometry.glossary_columns,
+                           leads=[heights[k][1] for k in terms])
 
     def with_overview(self, document, edition: Edition, geometry: Geometry, options: Options, final_args: dict,
                       measured):

@@ -19,7 +19,7 @@ class Reuse:
     def __init__(self):
         self.layouts: dict[str, tuple[str, object]] = {}  # role -> (its HTML, what came of it)
         self.heights: dict[str, float] = {}  # a note's sheet HTML -> the note's height, px
-        self.entries: dict[str, float] = {}  # a glossary entry's sheet HTML -> its height, px
+        self.entries: dict[str, object] = {}  # a glossary entry's sheet HTML -> its heights, px
         self.subsets: dict[tuple, bytes] = {}  # (font, glyphs, options) -> the subset font file
         self.made = 0  # layouts made since the counters were read...
         self.kept = 0  # ...and layouts reused
