@@ -206,6 +206,7 @@ class Renderer:
                     return document
                 # Not where they were foreseen (an edition's stylesheet may move things):
                 # WeasyPrint balances the columns itself, as it did before, at its own cost.
+                self.reuse.made += 1  # a second layout of the appendices, counted as one
                 return self.layout(html(None))
 
             pages += self.reuse.layout("appendices", html(columns), lay_out).pages
