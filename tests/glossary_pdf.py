@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pdfcheck import Glyph, glyphs, read_pdf
+from pdfcheck import Glyph, glyphs, lines_of, read_pdf
 
 
 @dataclass
@@ -45,15 +45,6 @@ def glossary_columns(pdf_path) -> list[list[Column]]:
             first_term = min(g.top for g in chars if g.font.endswith("Bold"))
             chars = [g for g in chars if g.top >= first_term - 1]
             halves = ([g for g in chars if g.x0 < page.width / 2], [g for g in chars if g.x0 >= page.width / 2])
-            pages.append([Column(_lines(half)) for half in halves if half])
+            pages.append([Column(lines_of(half)) for half in halves if half])
     return pages
 
-
-def _lines(chars: list[Glyph]) -> list[list[Glyph]]:
-    lines: list[list[Glyph]] = []
-    for c in sorted(chars, key=lambda c: c.bottom):
-        if lines and abs(lines[-1][0].bottom - c.bottom) < 3:
-            lines[-1].append(c)
-        else:
-            lines.append([c])
-    return [sorted(line, key=lambda c: c.x0) for line in lines]
