@@ -235,7 +235,10 @@ class Renderer:
                         for k in keys if k is not heading}
             return {**measured, heading: anchors[ids.GLOSSARY_LIST][1] - anchors[ids.GLOSSARY][1]}
 
-        heights = self.reuse.entry_heights({**{k: sheet([k]) for k in terms}, heading: sheet([])}, measure_sheet)
+        try:
+            heights = self.reuse.entry_heights({**{k: sheet([k]) for k in terms}, heading: sheet([])}, measure_sheet)
+        except KeyError:  # an edition's own template, without the sheet's ids: WeasyPrint balances
+            return None
         page = geometry.area_height * PX_PER_PT
         return set_columns([heights[k][0] for k in terms], geometry.glossary_space * PX_PER_PT,
                            page - heights[heading], page, geometry.glossary_columns,
