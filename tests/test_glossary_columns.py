@@ -129,3 +129,19 @@ def test_the_breaks_are_those_weasyprints_own_balancing_makes():
         space, head, full = 28 / 3, rng.choice([0, 50, 93.3]), rng.choice([600, 880, 933.19])
         pages = set_columns([n * 50 / 3 for n in lines], space, full - head, full, leads=[50 / 3] * len(lines))
         assert weasyprint_places(lines, space, head, full) == [(place,) for place in places(pages)], lines
+
+
+def test_an_editions_own_template_without_the_glossary_sheet_is_balanced_by_weasyprint(tmp_path):
+    """An edition's templates/edition.html.j2 from before the glossary sheet (no term ids on
+    it): the build succeeds, and WeasyPrint balances the columns as it always did."""
+    from conftest import run_cli
+
+    root = copy_bundled(tmp_path / "edition")
+    template = (REPO / "src" / "glossator" / "templates" / "edition.html.j2").read_text(encoding="utf-8")
+    own = template.replace(' id="{{ ids.glossary_lead(term.id) }}"', "")
+    assert own != template
+    (root / "templates").mkdir()
+    (root / "templates" / "edition.html.j2").write_text(own, encoding="utf-8")
+    result = run_cli("build", root, "--out", tmp_path / "out")
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert_columns_read_right(next((tmp_path / "out").glob("*.pdf")), "letter")
