@@ -741,6 +741,7 @@ def bench_all(edition: Path, work: Path, args, scales: list, scale_runs: list, r
     bench_check(edition, args.runs, results)
     bench_scale(edition, work, scales, scale_runs, results, args.timeout)
     __import__("speed").bench_speed(edition, work, args.runs, results)
+    __import__("appendices").bench(edition, work, results)  # bench/appendices.py: the glossary's columns
     if args.profile:
         bench_profile(edition, work, results)
 

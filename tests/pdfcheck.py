@@ -97,14 +97,19 @@ def body_stream(pdf_path, paper="letter", duplex=True) -> str:
 
 
 def _lines_in_order(chars: list[Glyph]) -> list[Glyph]:
-    """Group glyphs into lines by baseline (within 3 pt, so small capitals join their line)."""
+    return [c for line in lines_of(chars) for c in line]
+
+
+def lines_of(chars: list[Glyph]) -> list[list[Glyph]]:
+    """Group glyphs into lines by baseline (within 3 pt, so small capitals join their line),
+    top to bottom, each left to right."""
     lines: list[list[Glyph]] = []
     for c in sorted(chars, key=lambda c: c.bottom):
         if lines and abs(lines[-1][0].bottom - c.bottom) < 3:
             lines[-1].append(c)
         else:
             lines.append([c])
-    return [c for line in lines for c in sorted(line, key=lambda c: c.x0)]
+    return [sorted(line, key=lambda c: c.x0) for line in lines]
 
 
 def article_stream(article_md: str) -> str:

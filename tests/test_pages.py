@@ -59,7 +59,7 @@ def test_a_rebuild_lays_out_and_draws_only_the_pages_an_edit_touched_and_equals_
     renderer = Renderer(root)
     first = build(root, tmp_path / "first", renderer=renderer)
     body = len(renderer.reuse.layouts) - 2  # the pages, besides the text and the appendices
-    assert body >= 4 and first.layouts == body + 3
+    assert body >= 4 and first.layouts == body + 4  # and the note and glossary sheets
 
     def rebuilt(name: str, made: int, reused: int):
         drawn = dict(renderer.drawn[next(iter(renderer.drawn))])
@@ -76,9 +76,10 @@ def test_a_rebuild_lays_out_and_draws_only_the_pages_an_edit_touched_and_equals_
     pdf, redrawn = rebuilt("note", 2, body + 1)  # the text, the other pages and the appendices reused
     assert len(redrawn) == 1 and "More." in pdf_pages_text(pdf)[0]
 
-    # A glossary definition: the appendices only; the body's pages are neither laid out nor drawn.
+    # A glossary definition: its entry's sheet and the appendices; the body's pages are neither
+    # laid out nor drawn.
     edit_yaml(root / "annotations" / "glossary.yaml", lambda terms: terms[0].update(definition="Changed."))
-    pdf, redrawn = rebuilt("glossary", 1, body + 1)
+    pdf, redrawn = rebuilt("glossary", 2, body + 1)
     pages = {page for role, (_, laid) in renderer.reuse.layouts.items() if role.startswith("body-") for page in laid.pages}
     assert redrawn and not pages & set(redrawn)
     assert "Changed." in " ".join(pdf_pages_text(pdf))
@@ -102,7 +103,7 @@ def test_an_editions_counter_runs_on_across_pages_and_the_body_is_then_one_docum
     renderer = Renderer(root)
     assert renderer.one_body
     built = build(root, tmp_path / "out", renderer=renderer)
-    assert built.layouts_said().startswith("4 layouts")  # text, notes, the body whole, appendices
+    assert built.layouts_said() == "5 layouts"  # text, notes, glossary, the body whole, appendices
     text = "".join(pdf_pages_text(next((tmp_path / "out").glob("*.pdf"))))
     counted = sorted(int(n) for n in re.findall(r"§(\d+)§", text))  # restarted on a page: repeats
     paragraphs = sum(1 for b in check(root).edition.blocks if b.kind == "paragraph")

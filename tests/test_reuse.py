@@ -40,7 +40,7 @@ def test_rebuilds_after_an_edit_reuse_what_it_left_alone_and_equal_a_cold_build(
     edit_yaml(root / "annotations" / "glossary.yaml", lambda terms: terms[0].update(definition="A changed definition."))
     again = build(root, tmp_path / "again", renderer=renderer)
     build(root, tmp_path / "again-cold")
-    assert again.layouts_said() == "1 layout, 6 reused"
+    assert again.layouts_said() == "2 layouts, 6 reused"  # the edited entry's sheet and the appendices
     assert outputs(tmp_path / "again") == outputs(tmp_path / "again-cold")
     assert "A changed definition." in " ".join(pdf_pages_text(next((tmp_path / "again").glob("*.pdf"))))
 

@@ -76,8 +76,17 @@ def line_number(number: int) -> str:
     return f"lnum-{number}"
 
 
+GLOSSARY = "glossary"  # the glossary's section
+GLOSSARY_LIST = "glossary-list"  # its list of entries, whose top the first page's columns start at
+
+
 def glossary(term_id: str) -> str:
     return f"gloss-{term_id}"
+
+
+def glossary_lead(term_id: str) -> str:
+    """A term, on the sheet its entry is measured from: the height of its entry's first line."""
+    return f"lead-{term_id}"
 
 
 def sheet(number: int, where: str) -> str:

@@ -431,6 +431,11 @@ class Geometry:
     note_small_size: float = 7.0  # a note's "see also" and sources
     note_small_leading: float = 9.0
     type_scale: float = 1.0  # every other size (titles, calls, back matter, appendices) times this
+    # The glossary's columns (print and web: --glossary-columns, --glossary-gap), and the
+    # space under each entry (--glossary-space): glossator.columns sets the print columns' breaks with them.
+    glossary_columns: int = 2
+    glossary_gap: float = 22.0
+    glossary_space: float = 7.0
 
     @property
     def outside(self) -> float:
@@ -446,6 +451,13 @@ class Geometry:
         notes' leading, the stylesheet's --note-from (the placement pass adds it to the
         note's height)."""
         return self.note_leading
+
+    @property
+    def glossary_column(self) -> float:
+        """A glossary column's width: the appendix pages' text area (they have no note
+        column) shared between the columns and the gaps between them."""
+        area = self.width - self.inside - self.outside  # @page appendix: margins inside and outside only
+        return (area - (self.glossary_columns - 1) * self.glossary_gap) / self.glossary_columns
 
 
 # The text measure is about 66 characters of 10.5 pt Libertine; the note column takes

@@ -31,6 +31,7 @@ from markupsafe import Markup
 
 from . import __version__, ids
 from .balance import balanced_title
+from .columns import column_starts, places, set_columns
 from .errors import RenderError, finding
 from .model import BLEED_MM, PX_PER_PT, Edition, Geometry, Options, Where
 from .placement.engine import discrepancies, note_area, page_refs, place, too_long
@@ -212,9 +213,57 @@ class Renderer:
             html = self.html(edition, geometry, options, part="questions", first_page=len(pages) + 1, **final_args)
             pages += self.reuse.layout("questions", html, self.layout).pages
         if edition.glossary or edition.chronology:
-            html = self.html(edition, geometry, options, part="appendices", first_page=len(pages) + 1, **final_args)
-            pages += self.reuse.layout("appendices", html, self.layout).pages
+            first_page = len(pages) + 1
+            columns = self.glossary_columns(edition, geometry, options, final_args["refs"]) if edition.glossary else None
+
+            def html(columns) -> str:
+                breaks = None if columns is None else [ids.glossary(edition.glossary[i].id) for i in column_starts(columns)]
+                return self.html(edition, geometry, options, part="appendices", first_page=first_page,
+                                 glossary_breaks=breaks, **final_args)
+
+            def lay_out(page_html: str):
+                document = self.layout(page_html)
+                if columns is None or glossary_places(document, edition) == places(columns):
+                    return document
+                # Not where they were foreseen (an edition's stylesheet may move things):
+                # WeasyPrint balances the columns itself, as it did before, at its own cost.
+                self.reuse.made += 1  # a second layout of the appendices, counted as one
+                return self.layout(html(None))
+
+            pages += self.reuse.layout("appendices", html(columns), lay_out).pages
         return body.copy(pages)
+
+    def glossary_columns(self, edition: Edition, geometry: Geometry, options: Options, refs) -> list | None:
+        """The glossary's entries by page and column (glossator.columns), from each entry's
+        height at a column's width and the room its heading leaves on the first page.
+        Each entry is measured on a sheet of its own (reuse.py keeps the heights, so a
+        rebuild measures only the entries an edit changed); the missing ones are laid out
+        together on one tall page. None: WeasyPrint balances the columns itself."""
+        terms = {term.id: term for term in edition.glossary}
+        heading = None  # not a term's id: the sheet without entries, for the heading's height
+
+        def sheet(keys) -> str:
+            return self.html(edition, geometry, options, part="glossary-sheet", refs=refs,
+                             sheet=[terms[k] for k in keys if k is not heading])
+
+        def height(anchors, ident: str) -> float:
+            return anchors[ident][3] - anchors[ident][1]
+
+        def measure_sheet(keys: list) -> dict:
+            anchors = self.layout(sheet(keys)).pages[0].anchors
+            # An entry: its height, and its term's (the first line, where the term takes one).
+            measured = {k: (height(anchors, ids.glossary(k)), height(anchors, ids.glossary_lead(k)))
+                        for k in keys if k is not heading}
+            return {**measured, heading: anchors[ids.GLOSSARY_LIST][1] - anchors[ids.GLOSSARY][1]}
+
+        try:
+            heights = self.reuse.entry_heights({**{k: sheet([k]) for k in terms}, heading: sheet([])}, measure_sheet)
+        except KeyError:  # an edition's own template, without the sheet's ids: WeasyPrint balances
+            return None
+        page = geometry.area_height * PX_PER_PT
+        return set_columns([heights[k][0] for k in terms], geometry.glossary_space * PX_PER_PT,
+                           page - heights[heading], page, geometry.glossary_columns,
+                           leads=[heights[k][1] for k in terms])
 
     def with_overview(self, document, edition: Edition, geometry: Geometry, options: Options, final_args: dict,
                       measured):
@@ -269,7 +318,7 @@ class Renderer:
 
     def html(self, edition, geometry, options, part="all", plan=None, placement_css="", refs=None, inline_css="",
              inline_js="", sheet=(), first_page=1, question_pages=None, overview=None, note_pages=None,
-             body_page=None):
+             body_page=None, glossary_breaks=None):
         plan = plan or Plan()
         term_pages, event_pages = refs or ({}, {})
         with_body = part in ("body", "text")  # the print plan's parts ("all" is the web edition)
@@ -288,7 +337,7 @@ class Renderer:
                 timeline=timeline_for(edition, geometry) if part in ("all", "appendices") else None,
                 bleed_mm=BLEED_MM,
                 question_pages=question_pages or {}, overview=overview, note_pages=note_pages or {},
-                body_page=body_page,
+                body_page=body_page, glossary_breaks=glossary_breaks,
             )
         return mark_unbreakable(html)  # words no line can hold may break between letters
 
@@ -339,6 +388,22 @@ def timeline_for(edition: Edition, geometry: Geometry):
     labels = {e.id: Markup(e.event_html).striptags() for e in edition.chronology}
     return build_timeline(edition.chronology, geometry.width - geometry.inside - geometry.outside, labels,
                           edition.meta.lang)
+
+
+def glossary_places(document, edition: Edition) -> list[tuple[int, int]] | None:
+    """(page, column) of each glossary entry as laid out, pages counted from the glossary's
+    first; None if an entry is on more than one page (split) or missing."""
+    found: dict[str, list] = {}
+    first = next((p for p, page in enumerate(document.pages) if ids.GLOSSARY in page.anchors), 0)
+    for p, page in enumerate(document.pages[first:]):
+        lefts = {term.id: round(page.anchors[ids.glossary(term.id)][0], 1) for term in edition.glossary
+                 if ids.glossary(term.id) in page.anchors}
+        columns = sorted(set(lefts.values()))
+        for term_id, left in lefts.items():
+            found.setdefault(term_id, []).append((p, columns.index(left)))
+    if any(len(found.get(term.id, ())) != 1 for term in edition.glossary):
+        return None
+    return [found[term.id][0] for term in edition.glossary]
 
 
 def paragraph_ids(edition: Edition) -> dict[str, str]:

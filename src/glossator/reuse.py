@@ -19,6 +19,7 @@ class Reuse:
     def __init__(self):
         self.layouts: dict[str, tuple[str, object]] = {}  # role -> (its HTML, what came of it)
         self.heights: dict[str, float] = {}  # a note's sheet HTML -> the note's height, px
+        self.entries: dict[str, object] = {}  # a glossary entry's sheet HTML -> its heights, px
         self.subsets: dict[tuple, bytes] = {}  # (font, glyphs, options) -> the subset font file
         self.used: set[str] = set()  # the roles laid out or reused since the last forget_unused()
         self.made = 0  # layouts made since the counters were read...
@@ -45,16 +46,27 @@ class Reuse:
 
     def note_heights(self, sheets: dict[int, str], measure: Callable[[list[int]], dict[int, float]]) -> dict[int, float]:
         """note number -> height, measuring (on one sheet) only the notes whose sheet is new."""
-        missing = [number for number, html in sheets.items() if html not in self.heights]
+        self.heights, heights = self._heights(self.heights, sheets, measure)
+        return heights
+
+    def entry_heights(self, sheets: dict, measure: Callable[[list], dict]) -> dict:
+        """The same for the glossary's entries (term id -> height), kept apart from the notes'."""
+        self.entries, heights = self._heights(self.entries, sheets, measure)
+        return heights
+
+    def _heights(self, kept: dict[str, float], sheets: dict, measure: Callable[[list], dict]):
+        """(what to keep: the height of each sheet given, no other; key -> height),
+        measuring (on one sheet) only the keys whose sheet is new."""
+        missing = [key for key, html in sheets.items() if html not in kept]
         if missing:
             self.made += 1
-            for number, height in measure(missing).items():
-                self.heights[sheets[number]] = height
-        self.heights = {html: self.heights[html] for html in sheets.values()}
-        return {number: self.heights[html] for number, html in sheets.items()}
+            kept = {**kept, **{sheets[key]: height for key, height in measure(missing).items()}}
+        kept = {html: kept[html] for html in sheets.values()}
+        return kept, {key: kept[html] for key, html in sheets.items()}
 
     def counts(self) -> tuple[int, int]:
         """(layouts made, layouts reused) since the last call."""
         counts = self.made, self.kept
         self.made = self.kept = 0
         return counts
+
