@@ -124,7 +124,7 @@ class Reader:
     dicts in the order drawn."""
 
     fonts: dict  # by the font dictionary's object id: parsed once a document
-    mediabox: tuple  # x0, y0, x1, y1, in order
+    bbox: tuple  # pdfplumber's page.bbox
     number: int  # the page's, from 1
     doctop: float  # the heights of the pages before it
     found: list = field(default_factory=list)
@@ -227,11 +227,11 @@ class Reader:
         xs = (c * low + e, a * adv + c * low + e, a * adv + c * high + e, c * high + e)
         ys = (d * low + f, b * adv + d * low + f, b * adv + d * high + f, d * high + f)
         x0, y0, x1, y1 = min(xs), min(ys), max(xs), max(ys)
-        mx0, my0, _, my1 = self.mediabox
-        top = my1 - my0 - y1 - my0  # pdfplumber's: from the MediaBox's top
+        left, above, _, below = self.bbox
+        top = (below - above - y1) + above  # pdfplumber's arithmetic, to the last bit
         return {"object_type": "char", "page_number": self.number, "text": text, "fontname": fontname,
-                "size": y1 - y0, "x0": x0 + mx0, "x1": x1 + mx0, "y0": y0, "y1": y1, "top": top,
-                "bottom": my1 - my0 - y0 - my0, "doctop": self.doctop + top, "width": x1 - x0, "height": y1 - y0,
+                "size": y1 - y0, "x0": x0 + left, "x1": x1 + left, "y0": y0, "y1": y1, "top": top,
+                "bottom": (below - above - y0) + above, "doctop": self.doctop + top, "width": x1 - x0, "height": y1 - y0,
                 "upright": upright, "matrix": m}
 
 
@@ -240,11 +240,11 @@ def page_chars(page: pikepdf.Page, number: int, doctop: float, fonts: dict) -> l
     fontname, size, x0, x1, top, bottom, doctop, y0, y1, width, height, upright, matrix), in
     the order drawn. `number` counts from 1; `doctop`, the heights of the pages before it;
     `fonts` is shared by a document's pages."""
-    box = mediabox(page)
-    reader = Reader(fonts, box, number, doctop)
+    x0, y0, _, _ = mediabox(page)
+    reader = Reader(fonts, bbox(page), number, doctop)
     if "/Contents" in page.obj:
         resources = _inherited(page.obj, "/Resources", pikepdf.Dictionary())
-        reader.run(page.obj, resources, (1.0, 0.0, 0.0, 1.0, -box[0], -box[1]))
+        reader.run(page.obj, resources, (1.0, 0.0, 0.0, 1.0, -x0, -y0))  # pdfminer's: from the MediaBox's corner
     return reader.found
 
 
@@ -254,6 +254,13 @@ def mediabox(page: pikepdf.Page) -> tuple[float, float, float, float]:
         raise Unreadable("rotated page")
     x0, y0, x1, y1 = (float(v) for v in _inherited(page.obj, "/MediaBox", None))
     return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
+
+
+def bbox(page: pikepdf.Page) -> tuple[float, float, float, float]:
+    """pdfplumber's page.bbox: the MediaBox turned upside down (x0, top, x1, bottom)."""
+    x0, y0, x1, y1 = mediabox(page)
+    height = y1 - y0
+    return x0, height - y1, x1, height - y0
 
 
 def _inherited(obj, key, default):
@@ -274,7 +281,7 @@ class Pdf:
         self._fonts: dict = {}  # a font used on many pages is parsed once
         self.pages, doctop = [], 0.0
         for index, page in enumerate(self._pdf.pages):
-            self.pages.append(Page(self, index, mediabox(page), doctop))
+            self.pages.append(Page(self, index, bbox(page), doctop))
             doctop += self.pages[-1].height
 
     def chars(self, index: int, doctop: float) -> list[dict]:
@@ -336,9 +343,7 @@ class Page(Text):
     (lines, rects, annots, hyperlinks…) from pdfplumber's page, which pdfminer parses if asked."""
 
     def __init__(self, pdf: Pdf, index: int, box, doctop: float):
-        x0, y0, x1, y1 = box
-        height = y1 - y0  # pdfplumber's bbox: the MediaBox turned upside down
-        super().__init__([], (x0, height - y1, x1, height - y0))
+        super().__init__([], box)
 
         self.pdf, self.index, self.page_number, self.doctop = pdf, index, index + 1, doctop
 
