@@ -52,8 +52,9 @@ class Font:
         self.name = str(descriptor.get("/FontName", "/unknown"))[1:]
         descent = float(descriptor.get("/Descent", 0))
         self.descent = (-descent if descent > 0 else descent) * 0.001
-        self.widths = widths(cid_font.get("/W", []))
-        self.default_width = float(cid_font.get("/DW", 1000))
+        # In text space, per unit of font size (pdfminer's char_width)
+        self.widths = {cid: w * 0.001 for cid, w in widths(cid_font.get("/W", [])).items()}
+        self.default_width = float(cid_font.get("/DW", 1000)) * 0.001
         self.text = to_unicode(spec.get("/ToUnicode"))
 
 
@@ -201,7 +202,10 @@ class Reader:
         charspace, dxscale = state.charspace * scaling, 0.001 * size * scaling
         low = font.descent * size + state.rise
         high = low + size
+        widths, default, text, name = font.widths, font.default_width, font.text, font.name
         upright = a * d * scaling > 0 and b * c <= 0
+        number, doctop, (left, above, _, below) = self.number, self.doctop, self.bbox
+        height = below - above
         x, y = state.line
         spaced = False
         for item in items:
@@ -214,25 +218,26 @@ class Reader:
                 cid = raw[k] << 8 | raw[k + 1]
                 if spaced:
                     x += charspace
-                adv = font.widths.get(cid, font.default_width) * 0.001 * size * scaling
+                adv = widths.get(cid, default) * size * scaling
                 m = (a, b, c, d, x * a + y * c + e, x * b + y * d + f)
-                self.found.append(self.char(font.text.get(cid, f"(cid:{cid})"), font.name, m, adv, low, high, upright))
+                x0, y0, x1, y1 = box(m, adv, low, high)
+                top = (height - y1) + above  # pdfplumber's arithmetic, to the last bit
+                self.found.append({
+                    "object_type": "char", "page_number": number, "text": text[cid] if cid in text else f"(cid:{cid})",
+                    "fontname": name, "size": y1 - y0, "x0": x0 + left, "x1": x1 + left, "y0": y0, "y1": y1,
+                    "top": top, "bottom": (height - y0) + above, "doctop": doctop + top, "width": x1 - x0,
+                    "height": y1 - y0, "upright": upright, "matrix": m})
                 x += adv
                 spaced = True
         state.line = (x, y)
 
-    def char(self, text, fontname, m, adv, low, high, upright) -> dict:
-        """pdfminer's LTChar box, apply_matrix_rect of (0, low, adv, high), as pdfplumber gives it."""
-        a, b, c, d, e, f = m
-        xs = (c * low + e, a * adv + c * low + e, a * adv + c * high + e, c * high + e)
-        ys = (d * low + f, b * adv + d * low + f, b * adv + d * high + f, d * high + f)
-        x0, y0, x1, y1 = min(xs), min(ys), max(xs), max(ys)
-        left, above, _, below = self.bbox
-        top = (below - above - y1) + above  # pdfplumber's arithmetic, to the last bit
-        return {"object_type": "char", "page_number": self.number, "text": text, "fontname": fontname,
-                "size": y1 - y0, "x0": x0 + left, "x1": x1 + left, "y0": y0, "y1": y1, "top": top,
-                "bottom": (below - above - y0) + above, "doctop": self.doctop + top, "width": x1 - x0, "height": y1 - y0,
-                "upright": upright, "matrix": m}
+
+def box(m, adv, low, high):
+    """pdfminer's apply_matrix_rect of a glyph's box (0, low, adv, high): the box around its corners."""
+    a, b, c, d, e, f = m
+    xs = (c * low + e, a * adv + c * low + e, a * adv + c * high + e, c * high + e)
+    ys = (d * low + f, b * adv + d * low + f, b * adv + d * high + f, d * high + f)
+    return min(xs), min(ys), max(xs), max(ys)
 
 
 def page_chars(page: pikepdf.Page, number: int, doctop: float, fonts: dict) -> list[dict]:
