@@ -309,6 +309,7 @@ class Text:
     def __init__(self, chars: list[dict], bbox):
         self._chars = chars
         self.bbox = tuple(bbox)
+        self._texts: dict = {}  # extract_text's, by its options (pdfplumber keeps them too)
 
     @property
     def chars(self) -> list[dict]:
@@ -323,12 +324,15 @@ class Text:
         return self.bbox[3] - self.bbox[1]
 
     def extract_text(self, **options) -> str:
-        layout = {"layout_bbox": self.bbox}  # what pdfplumber's Page gives for layout=True
-        if "layout_width_chars" not in options:
-            layout["layout_width"] = self.width
-        if "layout_height_chars" not in options:
-            layout["layout_height"] = self.height
-        return utils.chars_to_textmap(self.chars, **{**layout, **options}).as_string
+        key = repr(sorted(options.items()))
+        if key not in self._texts:
+            layout = {"layout_bbox": self.bbox}  # what pdfplumber's Page gives for layout=True
+            if "layout_width_chars" not in options:
+                layout["layout_width"] = self.width
+            if "layout_height_chars" not in options:
+                layout["layout_height"] = self.height
+            self._texts[key] = utils.chars_to_textmap(self.chars, **{**layout, **options}).as_string
+        return self._texts[key]
 
     def extract_words(self, **options) -> list[dict]:
         return utils.extract_words(self.chars, **options)
