@@ -1,4 +1,4 @@
-"""The glyphs of a PDF's pages, as pdfplumber gives them (`page.chars`), about ten times as fast.
+"""The glyphs of a PDF's pages, as pdfplumber gives them (`page.chars`), six times as fast.
 
 pdfminer (under pdfplumber) reads a content stream in pure Python, which makes reading
 glyphs the largest share of the suite's time. Here qpdf (through pikepdf, a dependency of
@@ -11,7 +11,8 @@ holds the two side by side).
 
 Only what Glossator's PDFs hold is followed: Type 0 fonts with Identity-H encoding (what
 WeasyPrint embeds), form XObjects (the booklet's imposed pages), horizontal text. Anything
-else raises Unreadable, rather than a glyph in the wrong place.
+else raises Unreadable, rather than a glyph in the wrong place. Colours and marked content
+(a glyph's mcid) are not read: a check that needs them asks pdfplumber.
 """
 from __future__ import annotations
 
@@ -220,7 +221,7 @@ class Reader:
                     x += charspace
                 adv = widths.get(cid, default) * size * scaling
                 m = (a, b, c, d, x * a + y * c + e, x * b + y * d + f)
-                x0, y0, x1, y1 = box(m, adv, low, high)
+                x0, y0, x1, y1 = glyph_box(m, adv, low, high)
                 top = (height - y1) + above  # pdfplumber's arithmetic, to the last bit
                 self.found.append({
                     "object_type": "char", "page_number": number, "text": text[cid] if cid in text else f"(cid:{cid})",
@@ -232,7 +233,7 @@ class Reader:
         state.line = (x, y)
 
 
-def box(m, adv, low, high):
+def glyph_box(m, adv, low, high):
     """pdfminer's apply_matrix_rect of a glyph's box (0, low, adv, high): the box around its corners."""
     a, b, c, d, e, f = m
     xs = (c * low + e, a * adv + c * low + e, a * adv + c * high + e, c * high + e)
@@ -246,7 +247,7 @@ def page_chars(page: pikepdf.Page, number: int, doctop: float, fonts: dict) -> l
     the order drawn. `number` counts from 1; `doctop`, the heights of the pages before it;
     `fonts` is shared by a document's pages."""
     x0, y0, _, _ = mediabox(page)
-    reader = Reader(fonts, bbox(page), number, doctop)
+    reader = Reader(fonts, page_bbox(page), number, doctop)
     if "/Contents" in page.obj:
         resources = _inherited(page.obj, "/Resources", pikepdf.Dictionary())
         reader.run(page.obj, resources, (1.0, 0.0, 0.0, 1.0, -x0, -y0))  # pdfminer's: from the MediaBox's corner
@@ -261,7 +262,7 @@ def mediabox(page: pikepdf.Page) -> tuple[float, float, float, float]:
     return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
 
 
-def bbox(page: pikepdf.Page) -> tuple[float, float, float, float]:
+def page_bbox(page: pikepdf.Page) -> tuple[float, float, float, float]:
     """pdfplumber's page.bbox: the MediaBox turned upside down (x0, top, x1, bottom)."""
     x0, y0, x1, y1 = mediabox(page)
     height = y1 - y0
@@ -286,7 +287,7 @@ class Pdf:
         self._fonts: dict = {}  # a font used on many pages is parsed once
         self.pages, doctop = [], 0.0
         for index, page in enumerate(self._pdf.pages):
-            self.pages.append(Page(self, index, bbox(page), doctop))
+            self.pages.append(Page(self, index, page_bbox(page), doctop))
             doctop += self.pages[-1].height
 
     def chars(self, index: int, doctop: float) -> list[dict]:
@@ -351,9 +352,8 @@ class Page(Text):
     """A page: its size, its glyphs (read when first asked) and their text; anything else
     (lines, rects, annots, hyperlinks…) from pdfplumber's page, which pdfminer parses if asked."""
 
-    def __init__(self, pdf: Pdf, index: int, box, doctop: float):
-        super().__init__([], box)
-
+    def __init__(self, pdf: Pdf, index: int, bbox, doctop: float):
+        super().__init__([], bbox)
         self.pdf, self.index, self.page_number, self.doctop = pdf, index, index + 1, doctop
 
     @functools.cached_property
