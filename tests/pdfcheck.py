@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,7 +48,7 @@ class _Kept:
         return False
 
 
-@dataclass
+@dataclass(frozen=True)
 class Glyph:
     text: str
     x0: float
@@ -59,8 +60,14 @@ class Glyph:
 
 
 def glyphs(page) -> list[Glyph]:
-    return [Glyph(c["text"], c["x0"], c["x1"], c["top"], c["bottom"], round(c["size"], 2), c["fontname"])
-            for c in page.chars if c["text"].strip()]
+    """A page's glyphs but white space, made once a page: a page's checks read them ten times."""
+    if page not in _GLYPHS:
+        _GLYPHS[page] = tuple(Glyph(c["text"], c["x0"], c["x1"], c["top"], c["bottom"], round(c["size"], 2),
+                                    c["fontname"]) for c in page.chars if c["text"].strip())
+    return list(_GLYPHS[page])
+
+
+_GLYPHS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # page -> its glyphs, while it is kept
 
 
 def geometry(paper) -> Geometry:
@@ -137,6 +144,8 @@ def collisions(page, threshold=0.2) -> list[tuple[Glyph, Glyph]]:
     for c in chars:
         active = [a for a in active if a.bottom > c.top]
         for a in active:
+            if a.x1 <= c.x0 or c.x1 <= a.x0:
+                continue  # side by side: most of a line, and no overlap
             if abs(a.bottom - c.bottom) < 0.5 and abs(a.size - c.size) < 0.1:
                 continue  # same line: kerned neighbours may touch
             w = min(a.x1, c.x1) - max(a.x0, c.x0)
