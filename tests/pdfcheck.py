@@ -22,7 +22,7 @@ HYPHEN = "\u2010"  # the hyphen WeasyPrint adds where it breaks a word
 
 def read_pdf(path):
     """The PDF at path, parsed once however many checks read it: `with read_pdf(p) as pdf`,
-    pdf being what pdfplumber.open gives, its pages' glyphs read ten times as fast (pdfglyphs).
+    pdf being what pdfplumber.open gives, its pages' glyphs read six times as fast (pdfglyphs).
     A built PDF is never changed in place (outputs are replaced whole), so its size and
     modification time tell a new one from the one already parsed."""
     path = Path(path)

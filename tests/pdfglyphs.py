@@ -310,7 +310,7 @@ class Text:
     def __init__(self, chars: list[dict], bbox):
         self._chars = chars
         self.bbox = tuple(bbox)
-        self._texts: dict = {}  # extract_text's, by its options (pdfplumber keeps them too)
+        self._textmaps: dict = {}  # by the options they were made with (pdfplumber keeps them too)
 
     @property
     def chars(self) -> list[dict]:
@@ -324,16 +324,25 @@ class Text:
     def height(self) -> float:
         return self.bbox[3] - self.bbox[1]
 
-    def extract_text(self, **options) -> str:
+    def textmap(self, **options):
+        """pdfplumber's TextMap of the glyphs, which its extract_text and search read."""
         key = repr(sorted(options.items()))
-        if key not in self._texts:
+        if key not in self._textmaps:
             layout = {"layout_bbox": self.bbox}  # what pdfplumber's Page gives for layout=True
             if "layout_width_chars" not in options:
                 layout["layout_width"] = self.width
             if "layout_height_chars" not in options:
                 layout["layout_height"] = self.height
-            self._texts[key] = utils.chars_to_textmap(self.chars, **{**layout, **options}).as_string
-        return self._texts[key]
+            self._textmaps[key] = utils.chars_to_textmap(self.chars, **{**layout, **options})
+        return self._textmaps[key]
+
+    def extract_text(self, **options) -> str:
+        return self.textmap(**options).as_string
+
+    def search(self, pattern, regex=True, case=True, main_group=0, return_chars=True, return_groups=True,
+               **options) -> list[dict]:
+        return self.textmap(**options).search(pattern, regex=regex, case=case, main_group=main_group,
+                                              return_chars=return_chars, return_groups=return_groups)
 
     def extract_words(self, **options) -> list[dict]:
         return utils.extract_words(self.chars, **options)

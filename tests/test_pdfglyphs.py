@@ -46,7 +46,7 @@ def test_ligatures_and_fonts_are_read(pdfs):
     assert {c["fontname"].split("+")[1] for c in chars} >= {"Glossator-Serif", "Glossator-Serif-Italic", "Glossator-Sans"}
 
 
-def test_text_words_and_crops_are_pdfplumbers(pdfs):
+def test_text_words_crops_and_searches_are_pdfplumbers(pdfs):
     path = pdfs[0]
     fast = pdfglyphs.Pdf(path)
     with pdfplumber.open(path) as slow:
@@ -57,6 +57,9 @@ def test_text_words_and_crops_are_pdfplumbers(pdfs):
                 [(w["text"], w["x0"], w["top"]) for w in plumbed.extract_words()]
             left = (page.bbox[0], page.bbox[1], page.width / 2, page.bbox[3])
             assert page.crop(left).extract_text() == plumbed.crop(left).extract_text()
+            found = [[(m["text"], m["x0"], m["top"], m["x1"], m["bottom"], m["groups"])
+                      for m in p.search(r"(\w+) \d+")] for p in (page, plumbed)]
+            assert found[0] == found[1] and (found[0] or page.index != 0)
             assert page.annots == plumbed.annots  # what pdfglyphs leaves to pdfplumber
 
 
