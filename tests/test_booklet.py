@@ -5,12 +5,12 @@ from __future__ import annotations
 import io
 from collections import Counter
 
-import pdfplumber
 import pytest
 from pypdf import PdfReader, PdfWriter
 
 from glossator.booklet import booklet_order, impose
 from glossator.model import PAPERS
+from pdfcheck import read_pdf
 
 
 @pytest.mark.parametrize("count", [1, 4, 9, 13, 16])
@@ -58,7 +58,7 @@ def test_the_bundled_booklet_holds_every_page_half_size_in_booklet_order(classro
     sides = booklet_order(count)
     assert booklet.page_labels == ["-".join(str(n) if n else "" for n in side) for side in sides]
     # Each half of each sheet shows the page the label names: its characters, every one.
-    with pdfplumber.open(pdfs["reader"]) as original, pdfplumber.open(pdfs["booklet"]) as imposed:
+    with read_pdf(pdfs["reader"]) as original, read_pdf(pdfs["booklet"]) as imposed:
         letters = [characters(p) for p in original.pages]
         for side, page in zip(sides, imposed.pages):
             for slot, number in enumerate(side):
@@ -75,7 +75,7 @@ def test_the_booklets_pages_are_scaled_to_half_the_sheet(classroom):
     64.7 % or 70.7 % of its size (the article's 10.5 pt at 6.8 pt or 7.4 pt)."""
     paper, pdfs = classroom
     scale = {"letter": 396 / 612, "a4": 420.94 / 595.28}[paper]
-    with pdfplumber.open(pdfs["reader"]) as original, pdfplumber.open(pdfs["booklet"]) as imposed:
+    with read_pdf(pdfs["reader"]) as original, read_pdf(pdfs["booklet"]) as imposed:
         page = imposed.pages[0]  # blank | page 1
         scaled = sorted(c["size"] for c in page.chars if c["x0"] > page.width / 2)
         sizes = sorted(c["size"] * scale for c in original.pages[0].chars)

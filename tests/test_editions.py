@@ -10,7 +10,7 @@ import pytest
 
 from conftest import run_cli
 from glossator.pipeline import check
-from pdfcheck import body_stream, print_faults
+from pdfcheck import body_stream, print_faults, read_pdf
 
 EDITIONS = Path(__file__).parent / "editions"
 NAMES = sorted(p.name for p in EDITIONS.iterdir() if (p / "source" / "article.md").is_file())
@@ -38,8 +38,7 @@ def composed_stream(root: Path) -> str:
 
 
 def pdf_text(pdf: Path) -> str:
-    import pdfplumber
-    with pdfplumber.open(pdf) as doc:
+    with read_pdf(pdf) as doc:
         return " ".join(" ".join((page.extract_text() or "").split()) for page in doc.pages)
 
 

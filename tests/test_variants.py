@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import statistics
 
-import pdfplumber
 import pytest
 from pypdf import PdfReader, PdfWriter
 
 from conftest import REPO, make_edition, pdf_pages_text, run_cli
 from glossator.model import LARGE_PRINT
-from pdfcheck import (article_fills, article_stream, body_stream, glyphs, margin_text, note_places, print_faults)
+from pdfcheck import (article_fills, article_stream, body_stream, glyphs, margin_text, note_places, print_faults,
+                      read_pdf)
 
 COPIES = ("reader", "student", "teacher", "large-print")
 OVERVIEW_PAGES = 2  # the teacher's overview and the blank page after it (duplex)
@@ -57,7 +57,7 @@ def test_every_copy_passes_the_layout_checks(classroom, copy, tmp_path):
 
 def test_large_print_is_set_at_16_pt_and_its_notes_at_13(classroom):
     _, pdfs = classroom
-    with pdfplumber.open(pdfs["large-print"]) as doc:
+    with read_pdf(pdfs["large-print"]) as doc:
         sizes = [c.size for page in doc.pages for c in glyphs(page)]
         first = glyphs(doc.pages[0])
     assert statistics.median(sizes) >= 16
@@ -73,7 +73,7 @@ def test_the_student_copy_has_questions_to_write_on_and_no_answers(classroom):
     assert "Questions" in text and "frontline battleground" in text
     assert "Answer." not in text and "Any two of" not in text
     assert "Before reading" not in text  # the teacher's own question
-    with pdfplumber.open(pdfs["student"]) as doc:  # ruled lines to write on
+    with read_pdf(pdfs["student"]) as doc:  # ruled lines to write on
         rules = sum(len([r for r in page.rects + page.lines if r["width"] > 200]) for page in doc.pages)
     assert rules >= 3 * 6 + 8 * 3 - 8  # 6 short and 3 long questions, the last long one on one page or two
 
