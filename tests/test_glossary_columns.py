@@ -133,16 +133,16 @@ def test_the_breaks_are_those_weasyprints_own_balancing_makes():
 
 
 def test_an_editions_own_template_without_the_glossary_sheet_is_balanced_by_weasyprint(tmp_path):
-    """An edition's templates/edition.html.j2 from before the glossary sheet (no term ids on
-    it): the build succeeds, and WeasyPrint balances the columns as it always did."""
+    """An edition's own glossary entry without the term line's id (templates/
+    glossary-entry.html.j2): the build succeeds, and WeasyPrint balances the columns."""
     from conftest import run_cli
 
     root = copy_bundled(tmp_path / "edition")
-    template = (REPO / "src" / "glossator" / "templates" / "edition.html.j2").read_text(encoding="utf-8")
-    own = template.replace(' id="{{ ids.glossary_lead(term.id) }}"', "")
+    template = (REPO / "src" / "glossator" / "templates" / "glossary-entry.html.j2").read_text(encoding="utf-8")
+    own = template.replace('{% if lead_id %} id="{{ lead_id }}"{% endif %}', "")
     assert own != template
     (root / "templates").mkdir()
-    (root / "templates" / "edition.html.j2").write_text(own, encoding="utf-8")
+    (root / "templates" / "glossary-entry.html.j2").write_text(own, encoding="utf-8")
     result = run_cli("build", root, "--out", tmp_path / "out")
     assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
     assert_columns_read_right(next((tmp_path / "out").glob("*.pdf")), "letter")
