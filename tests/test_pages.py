@@ -71,10 +71,11 @@ def test_a_rebuild_lays_out_and_draws_only_the_pages_an_edit_touched_and_equals_
         pdf = next(path for path in warm.files if path.suffix == ".pdf")
         return pdf, [page for page, kept in now.items() if drawn.get(page) is not kept]
 
-    # A note on page 1 grows: its sheet and page 1 are laid out again, and only page 1 is drawn.
-    edit_yaml(root / "annotations" / "notes.yaml", lambda notes: notes[0].update(body=notes[0]["body"] + " More."))
+    # A note on page 1 grows, with a glyph the edition had not used (its font's subset is made
+    # again): its sheet and page 1 are laid out again, and only page 1 is drawn.
+    edit_yaml(root / "annotations" / "notes.yaml", lambda notes: notes[0].update(body=notes[0]["body"] + " More: ½."))
     pdf, redrawn = rebuilt("note", 2, body + 1)  # the text, the other pages and the appendices reused
-    assert len(redrawn) == 1 and "More." in pdf_pages_text(pdf)[0]
+    assert len(redrawn) == 1 and "More: ½." in pdf_pages_text(pdf)[0]
 
     # A glossary definition: its entry's sheet and the appendices; the body's pages are neither
     # laid out nor drawn.

@@ -94,3 +94,42 @@ def test_extreme_but_valid_values_still_pass_every_layout_check(extreme):
     assert note_places(pdf_path, g).problems() == []
     fills = article_fills(pdf_path, g)
     assert min(fills[:-1]) >= 0.8, fills
+
+
+# --- templates: the parts an edition may override, and the skeleton it should not ---------
+
+def test_an_editions_own_title_block_is_set_and_its_notes_still_placed(tmp_path):
+    from conftest import make_edition
+
+    root = make_edition(tmp_path / "ed", notes="""\
+        - id: sofa
+          quote: Status of Forces Agreement
+          body: The 2008 agreement that set the terms of the U.S. presence in Iraq.
+        """)
+    (root / "templates").mkdir()
+    (root / "templates" / "title-block.html.j2").write_text(
+        '<p class="kicker">Reader for Period 3</p>\n<h1 class="title">{{ meta.title | upper }}</h1>\n',
+        encoding="utf-8")
+    result = run_cli("build", root, "--out", tmp_path / "out")
+    assert result.returncode == 0 and "R107" not in result.stdout + result.stderr, result.stderr
+    pdf = next((tmp_path / "out").glob("*.pdf"))
+    with read_pdf(pdf) as doc:
+        first = doc.pages[0].extract_text()
+    assert first.split("\n")[:3] == ["Reader for Period 3", "A SMALL TEST ARTICLE", "¶ 1 The first paragraph mentions "
+                                                                                   "the Status of Forces Agree\u2010"]
+    places = note_places(pdf)
+    assert places.problems() == [] and places.notes["1"][:2] == (0, "outside")  # beside its call, page 1
+    assert print_faults(pdf) == []
+
+
+def test_replacing_the_skeleton_template_is_warned_about_with_the_parts_to_override(tmp_path):
+    root = copy_bundled(tmp_path / "ed")
+    (root / "templates").mkdir()
+    skeleton = REPO / "src" / "glossator" / "templates" / "edition.html.j2"
+    (root / "templates" / "edition.html.j2").write_text(skeleton.read_text(encoding="utf-8"), encoding="utf-8")
+    result = run_cli("check", root)
+    said = result.stdout + result.stderr
+    assert result.returncode == 0, said
+    assert "templates/edition.html.j2: R107 edition.html.j2 replaces Glossator's skeleton template" in said
+    assert "title-block.html.j2" in said and "glossary-entry.html.j2" in said
+    assert set(surface.PARTS) <= {p.name for p in (REPO / "src" / "glossator" / "templates").iterdir()}

@@ -176,6 +176,10 @@ CODES: dict[str, Code] = {
     "R106": Code(WARNING, "fonts were subset with fontTools, about 1 s slower a build: HarfBuzz's subsetter "
                  "(libharfbuzz-subset) is not installed",
                  "Install it (Debian / Ubuntu: sudo apt install libharfbuzz-subset0; macOS: brew install harfbuzz)."),
+    "R107": Code(WARNING, "{name} replaces Glossator's skeleton template, whose ids and structure the "
+                 "placement of notes reads back",
+                 "Override the parts instead ({parts}), copied from the package's templates/ folder; a "
+                 "skeleton of your own must be brought up to date with each Glossator release."),
     "O101": Code(ERROR, "cannot write {what}: {reason}",
                  "Check the output folder exists and is writable, or pass --out DIR."),
     "O102": Code(ERROR, "output/ is a link to {target}, outside the edition folder",

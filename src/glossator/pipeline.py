@@ -65,14 +65,17 @@ def check(root: Path) -> Checked:
 
 def style_findings(root: Path) -> list[Finding]:
     """Stylesheets a build could not read (R104), and the theming surface's findings: values
-    out of range, widths the paper cannot hold, geometry set directly (surface.py)."""
+    out of range, widths the paper cannot hold, geometry set directly, skeleton templates
+    replaced (surface.py)."""
+    templates = surface.template_findings(root)
     try:
         sheets = read_stylesheets(root)
     except InputError as exc:
-        return list(exc.findings)
+        return list(exc.findings) + templates
     found = surface.read(sheets)
     where = next((s.rel for s in sheets if s.edition), "styles")
-    return list(found.findings) + [f for paper in PAPERS.values() for f in surface.fit_findings(paper, found, where)]
+    return (list(found.findings) + [f for paper in PAPERS.values() for f in surface.fit_findings(paper, found, where)]
+            + templates)
 
 
 def checked_edition(root: Path) -> Checked:

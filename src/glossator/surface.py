@@ -18,9 +18,25 @@ stays fast.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from .errors import finding
 from .model import Geometry, Where
+
+# The templates: Glossator's skeleton (the document, the print plan's parts, the notes, every
+# id the placement pass reads back) and the parts an edition may override in templates/.
+SKELETON = ("edition.html.j2", "macros.html.j2")
+PARTS = ("title-block.html.j2", "back-matter.html.j2", "glossary-entry.html.j2", "chronology.html.j2",
+         "timeline.svg.j2", "questions.html.j2", "overview.html.j2")
+
+
+def template_findings(root: Path) -> list:
+    """R107 for each skeleton template an edition replaces: it is read, but its ids and
+    structure are the placement pass's, and a copy goes stale with the next release."""
+    folder = root / "templates"
+    return [finding("R107", Where(f"templates/{name}"), name=name, parts=", ".join(PARTS))
+            for name in SKELETON if (folder / name).is_file()]
+
 
 # custom property -> (Geometry field, least, most, what it is), lengths in pt. The page's
 # width must still hold inside margin + text + gap + note column + an outside margin of
