@@ -130,6 +130,19 @@ def test_replacing_the_skeleton_template_is_warned_about_with_the_parts_to_overr
     result = run_cli("check", root)
     said = result.stdout + result.stderr
     assert result.returncode == 0, said
-    assert "templates/edition.html.j2: R107 edition.html.j2 replaces Glossator's skeleton template" in said
+    assert "templates/edition.html.j2:1: R107 edition.html.j2 replaces Glossator's skeleton template" in said
     assert "title-block.html.j2" in said and "glossary-entry.html.j2" in said
     assert set(surface.PARTS) <= {p.name for p in (REPO / "src" / "glossator" / "templates").iterdir()}
+
+
+def test_check_finds_a_templates_syntax_error_at_its_line_as_build_would(tmp_path):
+    from conftest import make_edition
+
+    root = make_edition(tmp_path / "ed")
+    (root / "templates").mkdir()
+    (root / "templates" / "title-block.html.j2").write_text(
+        '<h1 class="title">{{ meta.title }}</h1>\n{% bogus_tag %}\n', encoding="utf-8")
+    result = run_cli("check", root)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "templates/title-block.html.j2:2: R101 template error: Encountered unknown tag 'bogus_tag'" in \
+        result.stdout + result.stderr

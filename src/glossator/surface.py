@@ -32,10 +32,26 @@ PARTS = ("title-block.html.j2", "back-matter.html.j2", "glossary-entry.html.j2",
 
 def template_findings(root: Path) -> list:
     """R107 for each skeleton template an edition replaces: it is read, but its ids and
-    structure are the placement pass's, and a copy goes stale with the next release."""
+    structure are the placement pass's, and a copy goes stale with the next release. And
+    R101 for a template whose syntax Jinja2 refuses, so that `check` finds what `build` would."""
     folder = root / "templates"
-    return [finding("R107", Where(f"templates/{name}"), name=name, parts=", ".join(PARTS))
-            for name in SKELETON if (folder / name).is_file()]
+    found = [finding("R107", Where(f"templates/{name}", 1), name=name, parts=", ".join(PARTS))
+             for name in SKELETON if (folder / name).is_file()]
+    return found + [f for path in sorted(folder.glob("*.j2")) if folder.is_dir() for f in _syntax(path)]
+
+
+def _syntax(path: Path) -> list:
+    import jinja2  # here: only an edition with templates pays for it in `check`
+
+    if path.is_symlink() or not path.is_file():
+        return []  # the build says why it cannot be read (X103, R101)
+    try:
+        jinja2.Environment().parse(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return []  # likewise
+    except jinja2.TemplateSyntaxError as exc:
+        return [finding("R101", Where(f"templates/{path.name}", exc.lineno or 0), reason=exc.message)]
+    return []
 
 
 # custom property -> (Geometry field, least, most, what it is), lengths in pt. The page's

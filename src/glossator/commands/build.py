@@ -93,7 +93,7 @@ def run_one(root: Path, out, options: Options) -> int:
 
 def built_line(built) -> str:
     return (f"built {built.pages} pages in {built.seconds:.2f} s ({built.layouts_said()}, "
-            f"{len(built.warnings)} warnings)")
+            f"{len(built.warnings)} warning{'s' * (len(built.warnings) != 1)})")
 
 
 def run_several(roots: list[Path], args, options: Options) -> int:
