@@ -22,6 +22,8 @@ def event(ident: str, date: str, end: str | None = None) -> ComposedEvent:
     ["1979-11-04", "2019-12-27"],
     ["1998", "2001"],                       # a short span: few ticks, far apart
     ["2020", "2020"],                       # one year only
+    ["1941-12-07", "1941-12-11"],           # a few days: no multiple of five years in the span
+    ["2001", "2003-06"],
 ])
 def test_every_year_label_is_inside_the_figure(dates):
     timeline = build_timeline(tuple(event(f"e{i}", d) for i, d in enumerate(dates)), WIDTH, {})

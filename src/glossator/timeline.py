@@ -51,6 +51,8 @@ def build_timeline(events: tuple[ComposedEvent, ...], width: float, plain_labels
     scale = (width - 2 * inset) / (last - first)
     step = next((s for s in TICK_STEPS if s * scale >= widest + TICK_GAP), TICK_STEPS[-1])
     years = range(_round_up(first, step), last + 1, step)
+    if len(years) == 0:  # no multiple of the step falls in a short span (1941-12-07 to 12-11): every year
+        years = range(first, last + 1)
 
     def x_of(date) -> float:
         return inset + (date.fraction() - first) * scale
