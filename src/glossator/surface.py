@@ -37,7 +37,7 @@ def template_findings(root: Path) -> list:
     folder = root / "templates"
     found = [finding("R107", Where(f"templates/{name}", 1), name=name, parts=", ".join(PARTS))
              for name in SKELETON if (folder / name).is_file()]
-    return found + [f for path in sorted(folder.glob("*.j2")) if folder.is_dir() for f in _syntax(path)]
+    return found + [f for path in sorted(folder.glob("*.j2")) for f in _syntax(path)]  # none if no folder
 
 
 def _syntax(path: Path) -> list:
