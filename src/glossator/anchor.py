@@ -21,6 +21,7 @@ never a guess. An orphan's error names the closest passage and how alike it is.
 """
 from __future__ import annotations
 
+import functools
 import json
 import re
 import unicodedata
@@ -60,18 +61,25 @@ def fold(text: str, casefold: bool = False) -> Folded:
     for i, ch in enumerate(text):
         if ch in _IGNORED or (ch in "\u00a0\u202f" and _beside_guillemet(text, i)):
             continue
-        for c in unicodedata.normalize("NFKC", ch):
-            c = _FOLD.get(c, c)
-            if c.isspace():
-                c = " "
-            if casefold:
-                c = c.casefold()
+        for c in _folded_char(ch, casefold):
             if (c == " " and out and out[-1] == " ") or (c == "-" and out and out[-1] == "-"):
                 continue  # runs of spaces, and "--", count as one
             for piece in c:
                 out.append(piece)
                 origin.append(i)
     return Folded("".join(out), tuple(origin))
+
+
+@functools.cache  # an article has a few hundred distinct characters; each is folded once
+def _folded_char(ch: str, casefold: bool) -> tuple[str, ...]:
+    """What one character of the text becomes: its NFKC characters, each folded."""
+    pieces = []
+    for c in unicodedata.normalize("NFKC", ch):
+        c = _FOLD.get(c, c)
+        if c.isspace():
+            c = " "
+        pieces.append(c.casefold() if casefold else c)
+    return tuple(pieces)
 
 
 def _beside_guillemet(text: str, i: int) -> bool:
@@ -102,7 +110,12 @@ class Anchorer:
     def __init__(self, article: Article):
         self.article = article
         self.paragraphs = [(i, b) for i, b in enumerate(article.blocks) if b.kind == "paragraph"]
-        self._folded = {cf: [fold(b.text, cf) for _, b in self.paragraphs] for cf in (False, True)}
+        self._folded_by: dict[bool, list[Folded]] = {}  # folded when a quote first needs it: most match as written
+
+    def _folded(self, casefold: bool) -> list[Folded]:
+        if casefold not in self._folded_by:
+            self._folded_by[casefold] = [fold(b.text, casefold) for _, b in self.paragraphs]
+        return self._folded_by[casefold]
 
     def candidates(self, quote: str) -> tuple[list[Candidate], int]:
         """Matches of the quote, and the tier (1-3) that found them; ([], 0) if none."""
@@ -127,7 +140,7 @@ class Anchorer:
         if not needle:
             return []
         found = []
-        for (index, block), folded in zip(self.paragraphs, self._folded[casefold]):
+        for (index, block), folded in zip(self.paragraphs, self._folded(casefold)):
             start = folded.text.find(needle)
             while start != -1:
                 end = start + len(needle)
@@ -140,7 +153,7 @@ class Anchorer:
         """The places within `limit` edits of the case-folded `needle`, at the least distance
         each paragraph allows; limit -1: the best place in each paragraph, however far."""
         found = []
-        for (index, block), folded in zip(self.paragraphs, self._folded[True]):
+        for (index, block), folded in zip(self.paragraphs, self._folded(True)):
             try:
                 result = edlib.align(needle, folded.text, mode="HW", task="locations", k=limit)
             except ValueError:  # more than 256 distinct characters: no approximate match
@@ -307,7 +320,9 @@ def find_terms(article: Article, terms: tuple[Term, ...]) -> dict[str, list[Span
     spellings = sorted(((s, t.id) for t in terms for s in t.spellings), key=lambda p: -len(p[0]))
     if not spellings:
         return {}
-    pattern = re.compile("|".join(f"({_spelling_pattern(s)})" for s, _ in spellings))
+    # The word boundaries stand outside the alternatives, so that the scan leaves a position
+    # inside a word at once rather than trying every spelling there.
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(f"({_spelling_pattern(s)})" for s, _ in spellings) + r")(?!\w)")
     found: dict[str, list[Span]] = {t.id: [] for t in terms}
     for index, block in enumerate(article.blocks):
         if block.kind != "paragraph":
@@ -318,8 +333,7 @@ def find_terms(article: Article, terms: tuple[Term, ...]) -> dict[str, list[Span
 
 
 def _spelling_pattern(spelling: str) -> str:
-    """A spelling as a whole-word pattern: case-blind if all lowercase, any apostrophe."""
+    """A spelling as a pattern (find_terms adds the word boundaries): case-blind if all
+    lowercase, any apostrophe."""
     body = "".join("['\u2019]" if c in "'\u2019" else re.escape(c) for c in spelling)
-    if spelling == spelling.lower():
-        body = f"(?i:{body})"
-    return rf"(?<!\w){body}(?!\w)"
+    return f"(?i:{body})" if spelling == spelling.lower() else body
