@@ -59,7 +59,7 @@ def test_cli_says_each_edition_in_order_with_its_path_then_a_summary(tmp_path, m
     out, err = capsys.readouterr()
     assert code == 1
     assert "broken/annotations/notes.yaml:2:10: A101 note 'x': quote not found" in err
-    assert "glossator: broken: build failed; its previous outputs were left as they were." in err
+    assert "glossator: broken: build failed; nothing was written." in err
     assert "Traceback" not in err
     assert out.splitlines()[-1].startswith("2 editions built, 1 failed, in ")
     assert "editions/minute (2 at a time)" in out

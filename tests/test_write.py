@@ -227,7 +227,7 @@ def test_a_build_with_a_bad_annotation_leaves_the_outputs_byte_identical(tmp_pat
     result = run_cli("build", root)
     assert result.returncode == 1
     assert "A101 note 'quds': quote not found" in result.stderr
-    assert "previous outputs were left as they were" in result.stderr
+    assert "nothing was written, and the outputs in " in result.stderr
     assert contents(root / "output") == before
 
 
@@ -371,7 +371,7 @@ def test_a_folder_where_the_html_goes_fails_the_build_and_the_pdf_is_not_replace
     assert result.returncode == 4, result.stderr
     assert f"output/{SLUG}.html: O101 cannot write " in result.stderr
     assert "a folder stands where this output goes; move it away" in result.stderr
-    assert "previous outputs were left as they were" in result.stderr and "Traceback" not in result.stderr
+    assert "nothing was written, and the outputs in " in result.stderr and "Traceback" not in result.stderr
     assert every_file(root / "output") == {f"{SLUG}.pdf": before[f"{SLUG}.pdf"],
                                            f"{SLUG}.html/index.html": b"a page of the user's",
                                            "notes-to-self.txt": before["notes-to-self.txt"]}
@@ -394,3 +394,31 @@ def test_two_builds_at_once_take_turns_and_both_succeed(tmp_path):
         assert "Traceback" not in result.stderr
         assert f"wrote {root / 'output' / SLUG}.html" in result.stdout
     assert every_file(root / "output") == new
+
+
+def test_a_build_says_its_findings_from_where_it_was_run_what_it_left_and_what_it_left_unchanged(tmp_path):
+    """`build ed` names files as `check ed` does (ed/annotations/…), says that a failed build wrote
+    nothing (and names the earlier outputs only where there are some), and says which outputs
+    a build left unchanged because they already held the same bytes."""
+    root = make_edition(tmp_path / "ed", notes=NOTES.replace("the Quds Force", "the Quds Brigade of the IRGC"))
+    failed = run_cli("build", "ed", cwd=tmp_path)
+    assert failed.returncode == 1
+    assert "ed/annotations/notes.yaml:" in failed.stderr and "A101 note 'quds'" in failed.stderr
+    assert failed.stderr.splitlines()[-1] == "glossator: build failed; nothing was written."
+    assert not (root / "output").exists()
+
+    (root / "annotations" / "notes.yaml").write_text(NOTES, encoding="utf-8")
+    first, again = run_cli("build", "ed", cwd=tmp_path), run_cli("build", "ed", cwd=tmp_path)
+    assert first.returncode == again.returncode == 0, first.stderr + again.stderr
+    assert f"wrote ed/output/{SLUG}.pdf" in first.stdout.splitlines()
+    assert f"unchanged ed/output/{SLUG}.pdf" in again.stdout.splitlines()
+    assert f"unchanged ed/output/{SLUG}.html" in again.stdout.splitlines()
+
+    before = every_file(root / "output")
+    (root / "annotations" / "notes.yaml").write_text(NOTES.replace("the Quds Force", "the Quds Brigade"),
+                                                     encoding="utf-8")
+    failed = run_cli("build", "ed", cwd=tmp_path)
+    assert failed.returncode == 1
+    assert failed.stderr.splitlines()[-1] == ("glossator: build failed; nothing was written, and the outputs in "
+                                              "ed/output/ were left as they were.")
+    assert every_file(root / "output") == before

@@ -23,7 +23,7 @@ from .questions import compose_questions, load_questions, note_audience_findings
 from .styles import read_stylesheets
 from .unbreakable import unbreakable_findings
 from .variants import READER, VARIANTS, booklet_filename, edition_for, filename, geometry_for
-from .write import output_folder, write_outputs
+from .write import output_folder, unchanged, write_outputs
 
 
 @dataclass(frozen=True)
@@ -98,6 +98,7 @@ class Built:
     layouts: int  # WeasyPrint layouts made...
     reused: int  # ...and reused from the build before (`glossator watch`)
     warnings: tuple[Finding, ...]
+    unchanged: frozenset[Path] = frozenset()  # files that already held these bytes: left as they were
 
     def layouts_said(self) -> str:
         """'4 layouts', or '2 layouts, 2 reused'."""
@@ -144,9 +145,10 @@ def build(root: Path, out: Path | str | None = None, options: Options = Options(
             pages, layouts, reused = pages + rendered.pages, layouts + rendered.layouts, reused + rendered.reused
             warnings.extend(w for w in rendered.warnings if w not in warnings)
     assets = html_assets() if f"{slug}.html" in main and not options.single_file else {}
+    same = frozenset(folder / name for name, data in main.items() if unchanged(folder / name, data))
     files = write_outputs(folder, {**assets, **main})  # one replacement: all or nothing
     return Built(tuple(path for path in files if path.name in main), pages, time.perf_counter() - start,
-                 layouts, reused, tuple(warnings) + subsetter_warning())
+                 layouts, reused, tuple(warnings) + subsetter_warning(), same)
 
 
 def subsetter_warning() -> tuple[Finding, ...]:

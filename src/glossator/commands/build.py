@@ -3,15 +3,18 @@ Several editions (`glossator build A B C`) are built in parallel (course.py)."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
+import traceback
 from dataclasses import replace
 from pathlib import Path
 
-from ..errors import WARNING, UsageError
+from ..errors import WARNING, GlossatorError, UsageError
 from ..model import PAPERS, PDF_VARIANTS, Options
 from ..pipeline import build
 from ..variants import VARIANTS
+from ..write import output_folder
 from . import display, edition_root, in_folder, report
 
 
@@ -83,12 +86,42 @@ def run(args) -> int:
 
 
 def run_one(root: Path, out, options: Options) -> int:
-    built = build(root, out, options, own_process=True)
-    report(built.warnings)
-    for path in built.files:
-        print(f"wrote {display(path)}")
+    """Build one edition. Its findings' paths are said from here, as `check` says them."""
+    prefix = display(root)
+    try:
+        built = build(root, out, options, own_process=True)
+    except GlossatorError as exc:
+        if os.environ.get("GLOSSATOR_DEBUG") and exc.__cause__ is not None:
+            traceback.print_exception(exc.__cause__)  # the foreign error behind a finding (R102)
+        report(from_here(exc.findings, prefix))
+        print(f"glossator: build failed; {left_behind(root, out)}", file=sys.stderr)
+        return exc.exit_code
+    report(from_here(built.warnings, prefix))
+    say_files(built)
     print(built_line(built))
     return 0
+
+
+def from_here(findings, prefix: str) -> list:
+    return [in_folder(f, prefix) for f in findings]
+
+
+def say_files(built) -> None:
+    for path in built.files:
+        print(f"{'unchanged' if path in built.unchanged else 'wrote'} {display(path)}")
+
+
+def left_behind(root: Path, out) -> str:
+    """What a failed build left in the output folder: nothing it wrote, and the earlier
+    outputs, if there are any, as they were."""
+    try:
+        folder = output_folder(root, out)
+        earlier = folder.is_dir() and any(p.suffix in (".pdf", ".html") for p in folder.iterdir())
+    except (OSError, GlossatorError):
+        earlier = False
+    if earlier:
+        return f"nothing was written, and the outputs in {display(folder)}/ were left as they were."
+    return "nothing was written."
 
 
 def built_line(built) -> str:
@@ -138,15 +171,13 @@ class Sayer:
         found = outcome.built.warnings if outcome.built else outcome.findings
         report(in_folder(f, prefix) if f.path else replace(f, path=prefix) for f in found if self.new(f))
         if outcome.built:
-            for path in outcome.built.files:
-                print(f"wrote {display(path)}")
+            say_files(outcome.built)
             print(f"{prefix}: {built_line(outcome.built)}")
         elif outcome.error:
-            print(f"glossator: {prefix}: {outcome.error}. Its previous outputs were left as they were. "
+            print(f"glossator: {prefix}: {outcome.error}; {left_behind(outcome.root, None)} "
                   "Set GLOSSATOR_DEBUG=1 to see the traceback, and please report it.", file=sys.stderr)
         elif outcome.code != INTERRUPTED:
-            print(f"glossator: {prefix}: build failed; its previous outputs were left as they were.",
-                  file=sys.stderr)
+            print(f"glossator: {prefix}: build failed; {left_behind(outcome.root, None)}", file=sys.stderr)
         sys.stdout.flush()
 
     def new(self, f) -> bool:
