@@ -11,9 +11,9 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 
 from conftest import REPO, make_edition, pdf_pages_text, run_cli
-from glossator.model import LARGE_PRINT
-from pdfcheck import (article_fills, article_stream, body_stream, glyphs, margin_text, note_places, print_faults,
-                      read_pdf)
+from glossator.model import LARGE_PRINT, PAPERS
+from pdfcheck import (article_fills, article_stream, body_stream, glyphs, margin_text, note_places, numbers_at,
+                      print_faults, read_pdf)
 
 COPIES = ("reader", "student", "teacher", "large-print")
 OVERVIEW_PAGES = 2  # the teacher's overview and the blank page after it (duplex)
@@ -89,6 +89,20 @@ def test_the_teacher_copy_has_an_overview_the_answers_and_the_teachers_question(
     assert pages[1].strip() == ""  # the article starts on a right-hand page
     text = " ".join(pages)
     assert "Answer." in text and "Any two of" in text and "Before reading" in text
+
+
+def test_the_teacher_copys_page_numbers_in_a_viewer_are_its_printed_folios(classroom):
+    """The overview pages are i and ii; the article's first page is 1, so "go to page 4" in a
+    PDF viewer opens the page whose folio reads 4."""
+    paper, pdfs = classroom
+    labels = PdfReader(pdfs["teacher"]).page_labels
+    assert labels[:OVERVIEW_PAGES] == ["i", "ii"]
+    g = PAPERS[paper]
+    with read_pdf(pdfs["teacher"]) as doc:
+        for index, page in enumerate(doc.pages[OVERVIEW_PAGES + 1:], start=OVERVIEW_PAGES + 1):
+            folios = [n for n, _, top in numbers_at(page, 9, "Glossator-Serif") if top < g.top]
+            assert folios == [labels[index]], f"PDF page {index + 1}: folio {folios}, label {labels[index]}"
+    assert PdfReader(pdfs["reader"]).page_labels[:3] == ["1", "2", "3"]
 
 
 def test_the_reader_and_large_print_copies_carry_no_questions(classroom):

@@ -106,14 +106,15 @@ class Renderer:
         body, measured, plan, final_args = self.lay_out_body(edition, geometry, options)
         final_args = {**final_args, "question_pages": question_pages(edition.questions, measured)}
         document = self.with_appendices(body, edition, geometry, options, final_args)
+        front = 0  # pages before the article's first, numbered i, ii… so that page 1 is the article's
         if options.variant == "teacher":
-            document = self.with_overview(document, edition, geometry, options, final_args, measured)
+            document, front = self.with_overview(document, edition, geometry, options, final_args, measured)
         layouts, reused = self.reuse.counts()
         self.reuse.forget_unused()
         warnings = short_line_warnings(edition, measured, geometry) + tuple(
             finding("L101", n.where or Where("annotations/notes.yaml"), number=n.number, id=n.id)
             for n in edition.notes if n.number in plan.long)
-        pdf = self.pdf_of(document, edition, options)
+        pdf = self.pdf_of(document, edition, options, front)
         page_html = self.html(edition, geometry, options, part="all", inline_css=self.inline_css(),
                               inline_js=inline_script(), refs=final_args["refs"])
         return Rendered(pdf, page_html, len(document.pages), layouts, reused, warnings)
@@ -275,9 +276,9 @@ class Renderer:
         html = self.html(edition, geometry, options, part="overview", overview=statistics(edition),
                          note_pages=note_pages, **final_args)
         overview = self.reuse.layout("overview", html, self.layout)
-        return document.copy(overview.pages + document.pages)
+        return document.copy(overview.pages + document.pages), len(overview.pages)
 
-    def pdf_of(self, document, edition: Edition, options: Options) -> bytes:
+    def pdf_of(self, document, edition: Edition, options: Options, front: int = 0) -> bytes:
         """The PDF of the document; the last one's bytes if it is made of the very same
         pages (every layout of this copy reused: `watch --all` after an edit to another
         copy's text). The pages themselves are kept with the bytes, so none can be freed
@@ -288,14 +289,15 @@ class Renderer:
         if kept and len(kept[0]) == len(document.pages) and all(a is b for a, b in zip(kept[0], document.pages)):
             return kept[1]
         self.pdfs.pop(kind, None)
-        pdf = self.write_pdf(document, edition, options, self.drawn.setdefault(kind, {}))
+        pdf = self.write_pdf(document, edition, options, self.drawn.setdefault(kind, {}), front)
         self.pdfs[kind] = (tuple(document.pages), pdf)
         return pdf
 
-    def write_pdf(self, document, edition: Edition, options: Options, drawn: dict) -> bytes:
+    def write_pdf(self, document, edition: Edition, options: Options, drawn: dict, front: int = 0) -> bytes:
         """The PDF of the laid-out document, of the kind options ask for (tagging.py: tagged
         by default, PDF/A, PDF/X-4 for a print shop), its structure tree in reading order.
-        drawn: the pages drawn for the last PDF of this kind, which are not drawn again."""
+        drawn: the pages drawn for the last PDF of this kind, which are not drawn again.
+        front: pages before the article's first, labelled i, ii… (tagging.finish)."""
         from .tagging import embedded_files, finish, pdf_errors, weasyprint_options
 
         recorded: dict[int, tuple] = {}
@@ -312,7 +314,7 @@ class Renderer:
         self.fetcher.check()  # images inside SVG are fetched only while the PDF is drawn
         files = embedded_files(self.root) if options.embed_sources else {}
         try:
-            return finish(pdf, options, recorded, paragraph_ids(edition), files)
+            return finish(pdf, options, recorded, paragraph_ids(edition), files, front)
         except pdf_errors() as exc:  # a PDF pikepdf cannot read: WeasyPrint's, so a rendering problem
             raise RenderError([finding("R102", None, reason=f"{type(exc).__name__}: {exc}")]) from exc
 

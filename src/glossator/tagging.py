@@ -90,18 +90,24 @@ def embedded_files(root: Path) -> dict[str, bytes]:
     return found
 
 
-def finish(pdf: bytes, options, recorded: dict[int, tuple], parts: dict[str, str], files: dict[str, bytes]) -> bytes:
+def finish(pdf: bytes, options, recorded: dict[int, tuple], parts: dict[str, str], files: dict[str, bytes],
+           front: int = 0) -> bytes:
     """WeasyPrint's PDF, its structure tree in reading order (when tagged), the edition's
     files attached (files: PDF/A-3 only) and its XMP metadata completed.
     recorded: PDF object number -> (serial, tag, id, classes) from measure.tags_recorded;
-    parts: element id of a paragraph or of a part it is split into -> the paragraph's id."""
+    parts: element id of a paragraph or of a part it is split into -> the paragraph's id;
+    front: pages before the article's first (the teacher's overview), labelled i, ii…, so
+    that a viewer's page numbers are the printed ones."""
     import pikepdf
 
-    if not (options.tagged or options.pdf_variant or options.print_shop):
+    if not (options.tagged or options.pdf_variant or options.print_shop or front):
         return pdf  # --untagged: WeasyPrint's file as it is
     with pikepdf.open(io.BytesIO(pdf)) as doc:
         if options.tagged:
             restructure(doc, {number: Source(*value) for number, value in recorded.items()}, parts)
+        if front:
+            doc.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array([
+                0, pikepdf.Dictionary(S=pikepdf.Name.r), front, pikepdf.Dictionary(S=pikepdf.Name.D)]))
         for name, data in files.items():
             attach(doc, name, data)
         _complete_metadata(doc, options, pdf)
