@@ -10,7 +10,6 @@ import argparse
 import importlib
 import os
 import sys
-import traceback
 
 from . import __version__
 from .commands import NAMES, report
@@ -45,6 +44,8 @@ def main(argv=None) -> int:
         return exc.exit_code
     except GlossatorError as exc:
         if os.environ.get("GLOSSATOR_DEBUG") and exc.__cause__ is not None:
+            import traceback  # only when asked for: check starts faster without it
+
             traceback.print_exception(exc.__cause__)  # the foreign error behind a finding (R102)
         report(exc.findings)
         print(f"glossator: {args.command} failed; previous outputs were left as they were.", file=sys.stderr)

@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 
 from .errors import Finding, finding
-from .importer import (COPY_SHARE, MENU_RUN, PROSE_WORDS, alike, boilerplate_reason, menu_line,
-                       shared_share, shorten, words)
+from .furniture import (COPY_SHARE, MENU_RUN, PROSE_WORDS, alike, boilerplate_reason, menu_line,
+                        shared_share, shorten, words)
 from .model import Article, Where
 
 _SHORT_LINE = 4  # words: a menu item; a heading or a closing sentence has punctuation or more words

@@ -6,7 +6,6 @@ import argparse
 import os
 import sys
 import time
-import traceback
 from dataclasses import replace
 from pathlib import Path
 
@@ -92,6 +91,8 @@ def run_one(root: Path, out, options: Options) -> int:
         built = build(root, out, options, own_process=True)
     except GlossatorError as exc:
         if os.environ.get("GLOSSATOR_DEBUG") and exc.__cause__ is not None:
+            import traceback
+
             traceback.print_exception(exc.__cause__)  # the foreign error behind a finding (R102)
         report(from_here(exc.findings, prefix))
         print(f"glossator: build failed; {left_behind(root, out)}", file=sys.stderr)
