@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import statistics
 
+from glossator import ids
 from glossator.placement import optimise
 from glossator.placement.optimise import Area, NoteBox, Page, Spot, may_start_page, paginate
 from glossator.placement.paginate import Unit
@@ -239,3 +240,53 @@ def test_a_note_that_may_not_be_carried_stays_on_its_page():
     assert not carried(pages)
     spot, page = spots(pages)[5]
     assert page.start <= notes[4].unit < page.end  # on its call's page, which breaks early
+
+
+# --- the article's end ------------------------------------------------------------------
+
+def with_back_matter(units: list[Unit], lines: int) -> list[Unit]:
+    """The flow with the back matter (bio and credits) after the article, `lines` tall."""
+    return units + [Unit(ids.BACK_MATTER, None, 0, 0.0, LINE * lines, 0.0, True)]
+
+
+def test_the_page_with_the_articles_last_line_is_its_last_page_though_the_back_matter_goes_on():
+    """70 lines and a back matter 12 lines tall: the second page's 10 free lines cannot take
+    it. Were that page charged for its white space (it is not the flow's last), two pages of
+    35 lines would cost less than 40 and 30: the full first page would lose 5 lines."""
+    units = with_back_matter(paragraphs(20, 20, 20, 10), 12)
+    pages = paginate(units, [], AREA)
+    assert pages[0].fill == 1.0
+    assert [(p.start, p.end) for p in pages[1:]] == [(40, 70), (70, 71)]
+
+
+def crowded_end(room: float) -> tuple[list[Unit], list[NoteBox], Area]:
+    """The stress edition "notes crowding the end" as measured on Letter: a title block, two
+    paragraphs of 16 lines, the back matter; six notes called on the article's last line.
+    The margin holds five; the sixth needs the foot. With the article's text on one page,
+    the foot has `room` px less than it needs (8.4 on Letter)."""
+    title = Unit("title-block", None, 0, 0.0, 138.0, 0.0, True)
+    lines = [Unit(f"p{b}", i, 0, 0.0, 18.7, 29.3 if b == 1 and i == 0 else 0.0, i == 0) for b in (1, 2) for i in range(16)]
+    units = [title, *lines, Unit(ids.BACK_MATTER, None, 0, 0.0, 39.3, 26.7, True)]
+    text = 138.0 + 29.3 + 32 * 18.7
+    area = Area(top=0.0, bottom=text + 16.0 + 106.7 - room, gap=9.3, foot_rule=16.0, line=18.7, head=13.3)
+    notes = [NoteBox(n, 32, 3.8, 160.0, 106.7) for n in range(1, 7)]
+    return units, notes, area
+
+
+def test_notes_crowding_the_end_stay_on_their_page_and_the_page_before_breaks_as_late_as_it_may():
+    """The goals pull apart here: the first page is fuller only if it holds the calls, and
+    then its sixth note either misses the foot by 8.4 px or leaves its call's page (one note
+    in six, where one in ten may). The notes stay; the page breaks before the last two lines
+    (a widow may not start the next page)."""
+    units, notes, area = crowded_end(room=8.4)
+    pages = paginate(units, notes, area)
+    assert [(p.start, p.end) for p in pages] == [(0, 31), (31, 34)]
+    assert all(spot.page == 1 and not spot.carried for spot in pages[1].spots)
+    assert sorted(spot.where for spot in pages[1].spots) == ["foot"] + ["margin"] * 5
+
+
+def test_notes_crowding_the_end_share_the_articles_page_where_the_foot_has_room():
+    units, notes, area = crowded_end(room=-1.0)
+    pages = paginate(units, notes, area)
+    assert pages[0].end == 33  # the whole article on one page with its notes; the back matter over
+    assert {spot.page for spot in pages[0].spots} == {0} and len(pages[0].spots) == 6

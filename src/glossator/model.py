@@ -90,6 +90,15 @@ class PartialDate:
             return format_date(when, "long", locale=_locale(lang))
         return format_skeleton("yMMMM", when, locale=_locale(lang))
 
+    def abbreviated(self, lang: str = "en", year: bool = True) -> str:
+        """The short form an axis labels a tick with: 'Jan 2020' (a month; 'Jan' without
+        its year), 'Jan 3' (en-US) or '3 Jan' (en-GB) for a day, '1979' for a year."""
+        from babel.dates import format_skeleton
+        if not self.month:
+            return str(self.year)
+        skeleton = "MMMd" if self.day else ("yMMM" if year else "MMM")
+        return format_skeleton(skeleton, datetime.date(self.year, self.month, self.day or 1), locale=_locale(lang))
+
     def span(self, end: "PartialDate", lang: str = "en") -> str:
         """'September 11–12, 2012', '4 November 1979 – 20 January 1981', '2007–2008': the
         language's own way of writing a range, where both ends are equally precise."""

@@ -31,13 +31,16 @@ import math
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from .. import ids
 from .paginate import EPSILON, Unit, flow_top
 from .stack import stack
 
 # --- the weights: what each imperfection costs, in one currency -------------------------
 # White space left on a page (the text column and its foot together), as a share of
 # the page area, squared: 10% empty costs 1 (one note at the foot), 20% costs 4, 30% costs 9.
-# The article's last page is exempt: it ends where the article ends.
+# The article's last page is exempt: it ends where the article ends. That is the page with
+# the article's last line, whether the back matter (bio and credits) follows on it or not:
+# charged for its white space, it would draw lines off the full pages before it.
 WHITE = 100.0
 # A note at the foot of its page rather than beside its line.
 FOOT = 1.0
@@ -163,6 +166,8 @@ class Flow:
 
     def __init__(self, units: list[Unit], notes: list[NoteBox], area: Area):
         self.units, self.area, self.n = units, area, len(units)
+        # One past the article's last unit: a page ending there or later is its last page.
+        self.article_end = next((i + 1 for i in range(self.n - 1, -1, -1) if units[i].block != ids.BACK_MATTER), self.n)
         self.allowed = [may_start_page(units, i) for i in range(self.n)] + [True]
         self.by_unit: dict[int, list[NoteBox]] = {}
         for note in notes:
@@ -226,8 +231,8 @@ class Flow:
         ends = list(self.page_ends(start, own))
         shortest = self.area.top + self.area.height * SHORTEST_TRIED
         options: dict[int, list[Option]] = {}  # by how many of the page's own notes it sets
-        for tried in ([e for e in ends if e[1] >= shortest or e[0] == self.n],
-                      [e for e in ends if e[1] < shortest and e[0] != self.n]):
+        for tried in ([e for e in ends if e[1] >= shortest or e[0] >= self.article_end],
+                      [e for e in ends if e[1] < shortest and e[0] < self.article_end]):
             found = []
             for end, bottom, count in tried:
                 found += self.pages_ending(start, end, bottom, carried, own[:count], options, most)
@@ -294,7 +299,7 @@ class Flow:
             return None
         option = min(fitting, key=lambda o: o.cost)
         fill = min(1.0, (bottom - area.top + option.need) / area.height)
-        last = end == self.n
+        last = end >= self.article_end
         cost = PAGE + option.cost + (0.0 if last else WHITE * (1.0 - fill) ** 2)
         if not last and self.units[end].line not in (None, 0):
             cost += SPLIT
