@@ -361,7 +361,7 @@ def test_a_build_interrupted_between_two_renames_puts_the_previous_outputs_back(
 
 
 def test_a_folder_where_the_html_goes_fails_the_build_and_the_pdf_is_not_replaced(tmp_path):
-    root = make_edition(tmp_path / "ed", notes=NOTES)
+    root = make_edition(tmp_path / "ed", notes=NOTES.replace("the Quds Force", "Quds Force"))  # a warning too
     before = previous_outputs(root)
     html = root / "output" / f"{SLUG}.html"
     html.unlink()
@@ -372,6 +372,7 @@ def test_a_folder_where_the_html_goes_fails_the_build_and_the_pdf_is_not_replace
     assert f"output/{SLUG}.html: O101 cannot write " in result.stderr
     assert "a folder stands where this output goes; move it away" in result.stderr
     assert "nothing was written, and the outputs in " in result.stderr and "Traceback" not in result.stderr
+    assert "quds" in result.stderr and ": A1" in result.stderr  # check's warning (a short quote) is said too
     assert every_file(root / "output") == {f"{SLUG}.pdf": before[f"{SLUG}.pdf"],
                                            f"{SLUG}.html/index.html": b"a page of the user's",
                                            "notes-to-self.txt": before["notes-to-self.txt"]}

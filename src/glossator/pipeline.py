@@ -14,7 +14,7 @@ from pathlib import Path
 
 from . import surface
 from .compose import compose
-from .errors import ERROR, WARNING, Finding, InputError, finding
+from .errors import ERROR, WARNING, Finding, GlossatorError, InputError, finding
 from .fonts import font_findings
 from .lint import article_findings
 from .load import load
@@ -115,6 +115,16 @@ def build(root: Path, out: Path | str | None = None, options: Options = Options(
     start = time.perf_counter()
     folder = output_folder(root, out)  # refused before any work if output/ links out of the edition
     checked = checked_edition(root)
+    try:
+        return _made(root, folder, checked, options, renderer, own_process, start)
+    except GlossatorError as exc:  # what check warned about still stands beside what stopped the build
+        exc.findings = tuple(checked.warnings) + tuple(f for f in exc.findings if f not in checked.warnings)
+        raise
+
+
+def _made(root: Path, folder: Path, checked: Checked, options: Options, renderer, own_process: bool,
+          start: float) -> Built:
+    """build() once the edition is known to be good: render every copy asked for, write them."""
     # WeasyPrint loads only once the edition is known to be good.
     from .booklet import impose
     from .commands import tune_collector
