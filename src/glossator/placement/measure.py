@@ -44,7 +44,27 @@ def measure(document, edition) -> Measured:
     missing = [ids.call(n.number) for n in edition.notes if ids.call(n.number) not in page_of]
     if missing:
         raise RenderError([finding("R103", None, reason=f"calls not laid out: {', '.join(missing)}")])
-    return Measured(page_of, boxes, len(document.pages), paragraph_lines(document, paragraph_parts(edition)))
+    blocks = {ids.TITLE_BLOCK, ids.BACK_MATTER, *(b.id for b in edition.blocks)}
+    return Measured(page_of, boxes, len(document.pages), paragraph_lines(document, paragraph_parts(edition)),
+                    block_margins(document, blocks))
+
+
+def block_margins(document, blocks: set) -> dict[str, tuple[float, float]]:
+    """{block id: (top, bottom) margin, px} as the block's style sets them. Read from the
+    computed style, not the box: WeasyPrint drops a margin at a page's top, and the
+    prediction must know what the block keeps when it moves off the top."""
+    found = {}
+    for page in document.pages:
+        for box in _descendants(page._page_box):
+            element_id = _element_id(box)
+            if element_id in blocks and element_id not in found and _is_block(box):
+                found[element_id] = (_length(box.style["margin_top"]), _length(box.style["margin_bottom"]))
+    return found
+
+
+def _length(value) -> float:
+    """A computed margin in px: lengths are computed to px; a percentage or 'auto' counts as 0."""
+    return float(value.value) if getattr(value, "unit", None) == "px" else 0.0
 
 
 def paragraph_parts(edition) -> dict:

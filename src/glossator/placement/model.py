@@ -4,7 +4,7 @@ Plain data, made by the WeasyPrint adapter (measure.py) or predicted (paginate.p
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -14,6 +14,9 @@ class Measured:
     boxes: dict  # element id -> (x1, y1, x2, y2) in px, on that page
     page_count: int
     lines: dict  # paragraph id -> [Line]
+    # block id -> (top, bottom) margin its style gives it, px: the space it keeps from its
+    # neighbours where the layout shows none (it was measured at a page's top)
+    margins: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

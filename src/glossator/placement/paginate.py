@@ -89,13 +89,14 @@ def units_of(edition: Edition, measured: Measured) -> list[Unit]:
         elif ident in measured.boxes:
             x1, y1, x2, y2 = measured.boxes[ident]
             units.append(Unit(ident, None, measured.page_of[ident], y1, y2 - y1, 0.0, True))
-    return with_gaps(units)
+    return with_gaps(units, measured.margins)
 
 
-def with_gaps(units: list[Unit]) -> list[Unit]:
+def with_gaps(units: list[Unit], margins: Mapping[str, tuple[float, float]]) -> list[Unit]:
     """The space above each unit, as measured where it follows another on the same page.
     A unit measured at a page's top (its margin was dropped there) gets the space seen
-    between the same two kinds of unit elsewhere, or none."""
+    between the same two kinds of unit elsewhere, or else, if it starts a block, the two
+    blocks' margins collapsed (CSS: the larger one), or else none."""
     seen: dict[tuple[str, str], float] = {}
     at_top = []
     out = []
@@ -109,8 +110,16 @@ def with_gaps(units: list[Unit]) -> list[Unit]:
             out.append(unit)
     for i in at_top:
         if i > 0:
-            out[i] = replace(out[i], gap=seen.get((_kind(out[i - 1]), _kind(out[i])), 0.0))
+            between = collapsed(margins, out[i - 1].block, out[i].block) if out[i].part_start else 0.0
+            out[i] = replace(out[i], gap=seen.get((_kind(out[i - 1]), _kind(out[i])), between))
     return out
+
+
+def collapsed(margins: Mapping[str, tuple[float, float]], above: str, below: str) -> float:
+    """The space between two adjoining blocks: the bottom margin of the one above and the
+    top margin of the one below collapse into the larger (CSS 2, 8.3.1; negative ones add)."""
+    pair = (margins.get(above, (0.0, 0.0))[1], margins.get(below, (0.0, 0.0))[0])
+    return max(0.0, *pair) + min(0.0, *pair)
 
 
 def _kind(unit: Unit) -> str:
@@ -182,7 +191,7 @@ def moved_measurement(measured: Measured, units: list[Unit], spots, carried: dic
             x1, y1, x2, y2 = measured.boxes[ident]
             page_of[ident], boxes[ident] = page, (x1, y1 + dy, x2, y2 + dy)
     pages = max((p for p, _ in spots), default=0) + 1
-    return Measured(page_of, boxes, pages, ShiftedLines(measured.lines, shift))
+    return Measured(page_of, boxes, pages, ShiftedLines(measured.lines, shift), measured.margins)
 
 
 class ShiftedLines(Mapping):
