@@ -66,6 +66,18 @@ def test_every_note_and_glossary_term_is_printed(bundled):
         assert term["term"] in text, term["term"]
 
 
+def test_a_notes_sources_are_joined_as_sentences_where_they_end_in_a_full_stop(bundled):
+    """Several citations: "…2020. Encyclopaedia Britannica…", never "…2020.; Encyclopaedia…";
+    "; " only between citations that do not end a sentence. In the PDF and in the HTML."""
+    notes = yaml.safe_load((REPO / "annotations" / "notes.yaml").read_text(encoding="utf-8"))
+    joined = [s for note in notes for s in note.get("sources", [])[:-1] if s.endswith(".")]
+    assert len(joined) >= 3  # the bundled edition has such notes: the test can fail
+    html = flat(re.sub(r"<[^>]+>", "", bundled.with_suffix(".html").read_text(encoding="utf-8")))
+    for text in (flat(margin_text(bundled)), html):
+        assert ".;" not in text
+    assert "January 2, 2020. Encyclopaedia Britannica" in html
+
+
 def test_pdf_metadata_bookmarks_and_links(bundled):
     with read_pdf(bundled) as pdf:
         assert pdf.metadata["Title"] == "The Death of the U.S.-Iraqi Relationship"
@@ -151,3 +163,10 @@ def test_a_build_whose_fonts_are_subset_by_fonttools_says_how_to_be_faster(monke
     assert warning.code == "R106" and "libharfbuzz-subset0" in warning.hint
     monkeypatch.setattr(measure, "subsets_with_harfbuzz", lambda: True)
     assert pipeline.subsetter_warning() == ()
+
+
+def test_a_finding_with_no_file_is_said_without_an_empty_place():
+    from glossator.errors import finding
+
+    said = finding("R103", None, reason="the call of note 1 moved").format()
+    assert said.startswith("R103 layout did not settle: the call of note 1 moved"), said

@@ -257,7 +257,7 @@ class Finding:
             place += f":{self.line}"
             if self.column:
                 place += f":{self.column}"
-        return f"{place}: {self.code} {self.message}\n    hint: {self.hint}"
+        return f"{place + ': ' if place else ''}{self.code} {self.message}\n    hint: {self.hint}"
 
     def as_dict(self) -> dict:
         return {
