@@ -382,3 +382,17 @@ def test_check_takes_several_editions_in_the_order_given(tmp_path):
     assert any(line.startswith("bad/annotations/notes.yaml:2:10: A101 ") for line in lines)
     listed = json.loads(run_cli("check", "bad", "good", "--format", "json", cwd=tmp_path).stdout)
     assert [(Path(o["root"]).name, o["ok"]) for o in listed] == [("bad", False), ("good", True)]
+
+
+def test_check_piped_into_a_reader_that_stops_early_ends_quietly(tmp_path):
+    """`glossator check ED | head`: once head has its lines, check stops without an
+    'internal error' (the output here is far longer than a pipe holds)."""
+    notes = "".join(f"- id: n{i}\n  quote: \"no such words {i}\"\n  body: A note.\n" for i in range(600))
+    root = make_edition(tmp_path / "ed", notes=notes)
+    process = subprocess.Popen([sys.executable, "-m", "glossator", "check", str(root)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert b"A101" in process.stdout.read(4000)
+    process.stdout.close()
+    err = process.stderr.read().decode()
+    assert process.wait(timeout=120) == cli.BROKEN_PIPE
+    assert err == "", err

@@ -17,6 +17,7 @@ from .errors import GlossatorError, UsageError, printable
 
 INTERNAL = 70  # a bug: never for a foreign input
 INTERRUPTED = 130  # Ctrl-C
+BROKEN_PIPE = 141  # the program reading the output stopped early, as a shell counts SIGPIPE
 
 
 def parser() -> argparse.ArgumentParser:
@@ -53,6 +54,9 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         print("glossator: interrupted; previous outputs were left as they were.", file=sys.stderr)
         return INTERRUPTED
+    except BrokenPipeError:  # `glossator check | head`: the reader has all it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing more to flush at exit
+        return BROKEN_PIPE
     except Exception as exc:  # a bug: say so plainly, keep the traceback for those who ask
         if os.environ.get("GLOSSATOR_DEBUG"):
             raise
