@@ -155,6 +155,24 @@ def test_an_alias_is_refused_where_it_is_used(tmp_path):
     assert found == [("Y111", NOTES, 5, 10)]
 
 
+def test_a_glossary_that_cannot_be_read_is_its_own_one_error_not_also_the_notes_that_name_it(tmp_path):
+    _, found = findings(tmp_path, notes="""\
+        - id: sofa
+          quote: Status of Forces Agreement
+          body: x
+          see: [quds-force]
+        - id: kh
+          quote: Kataib Hezbollah
+          body: y
+          see: [no-such-entry]
+        """, glossary="- term: Quds Force\n  definition:\tThe external arm.\n")
+    assert found == [("Y112", "annotations/glossary.yaml", 2, 14)]
+    # A glossary read as it should be: the unknown name is an error again.
+    _, found = findings(tmp_path / "again", notes="- id: kh\n  quote: Kataib Hezbollah\n  body: y\n  see: [nope]\n",
+                        glossary="- term: Quds Force\n  definition: The external arm.\n")
+    assert [code for code, *_ in found] == ["N101"]
+
+
 def test_deep_nesting_is_refused_without_reaching_the_recursion_limit(tmp_path):
     _, found = findings(tmp_path, notes="[" * 100_000)
     assert found == [("Y114", NOTES, 1, 21)]

@@ -590,12 +590,13 @@ def load_annotations(root: Path, findings: list) -> Annotations:
     if kind not in ("a folder", "missing", "denied"):  # a file, a link to nothing: no notes, said so
         findings.append(finding("Y117", Where(ANNOTATIONS), what=ANNOTATIONS, kind=kind, expected="folder"))
         return Annotations()
-    notes = read_items(root, schema.NOTES, findings)
+    notes = read_items(root, schema.NOTES, findings) or []
     terms = read_items(root, schema.GLOSSARY, findings)
-    events = read_items(root, schema.CHRONOLOGY, findings)
+    events = read_items(root, schema.CHRONOLOGY, findings) or []
     # Cross-checks look at every item, even one with a problem of its own, so that
-    # one mistake does not also make references to that item look wrong.
-    notes, terms = resolve_see(notes, terms, findings)
+    # one mistake does not also make references to that item look wrong; a glossary that
+    # could not be read at all (its own error said) leaves the notes' 'see:' unjudged.
+    notes, terms = resolve_see(notes, terms or [], findings, glossary_read=terms is not None)
     firsts = check_unique_ids(notes, schema.NOTES, findings) + check_unique_ids(terms, schema.GLOSSARY, findings)
     check_spellings(terms, findings)
     made = [(item, make_event(item, findings)) for item in events if item.ok]
@@ -607,23 +608,27 @@ def load_annotations(root: Path, findings: list) -> Annotations:
                        tuple(event for _, event in made))
 
 
-def read_items(root: Path, spec: schema.FileSpec, findings: list) -> list[Item]:
+def read_items(root: Path, spec: schema.FileSpec, findings: list) -> list[Item] | None:
+    """The file's items; [] if it is missing or empty; None if it could not be read as a
+    list (its error is in findings)."""
     rel = f"{ANNOTATIONS}/{spec.filename}"
+    if file_kind(root / rel) == "missing":
+        return []
     text = read_text(root, rel, findings, ANNOTATION_CODES, required=False)
     if text is None:
-        return []
+        return None
     try:
         node = compose_yaml(text)
     except yaml.YAMLError as exc:
         findings.append(yaml_problem(exc, rel, text))
-        return []
+        return None
     if node is None:
         findings.append(finding("Y108", Where(rel, 1), items=spec.items))
         return []
     if not isinstance(node, yaml.SequenceNode):
         findings.append(finding("Y102", _where(rel, node), items=spec.items, item=spec.item,
                                 found=_node_kind(node)))
-        return []
+        return None
     items = []
     for index, child in enumerate(node.value, 1):
         item = read_item(rel, spec, index, child, findings)
@@ -803,10 +808,12 @@ def check_unique_ids(items: list[Item], spec: schema.FileSpec, findings: list) -
     return firsts
 
 
-def resolve_see(notes: list[Item], terms: list[Item], findings: list) -> tuple[list[Item], list[Item]]:
+def resolve_see(notes: list[Item], terms: list[Item], findings: list,
+                glossary_read: bool = True) -> tuple[list[Item], list[Item]]:
     """Each 'see:' entry as ids: a term's names a glossary entry by id, term or alias; a
     note's names another note by id, or else a glossary entry (kept apart, in 'see-terms').
-    An entry that names nothing is an error that names the closest one."""
+    An entry that names nothing is an error that names the closest one, unless it may name
+    an entry of a glossary that could not be read."""
     glossary = entry_names(terms)
     note_ids = {i: i for i in (item_id(item) for item in notes) if i}
 
@@ -821,6 +828,8 @@ def resolve_see(notes: list[Item], terms: list[Item], findings: list) -> tuple[l
                         out.append(ident)
                     break
             else:
+                if code == "N101" and not glossary_read:
+                    continue
                 every = {name: ident for names in kinds for name, ident in names.items()}
                 findings.append(finding(code, item.place(f"see[{k}]"), id=item_id(item),
                                         term=item.values.get("term", item_id(item)), target=target,

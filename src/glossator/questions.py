@@ -56,7 +56,7 @@ class Asked:
 def load_questions(root: Path, findings: list) -> tuple[Question, ...]:
     """The questions of annotations/questions.yaml (none if there is no file)."""
     out = []
-    for item in read_items(root, schema.QUESTIONS, findings):
+    for item in read_items(root, schema.QUESTIONS, findings) or []:
         kind_ok = choice_ok(item, "kind", schema.QUESTION_KINDS, "Q101", findings)
         audience_ok = choice_ok(item, "audience", schema.AUDIENCES, "Q102", findings)
         if item.ok and kind_ok and audience_ok:
