@@ -31,7 +31,7 @@ from jinja2 import nodes
 from jinja2.sandbox import SandboxedEnvironment
 from jinja2.utils import Namespace
 
-from .errors import RenderError, finding
+from .errors import GlossatorError, InputError, RenderError, finding
 from .model import Where
 
 MAX_VALUE = 2_000_000  # items in one string or list a template makes (the bundled edition: ~70,000 at most)
@@ -258,16 +258,23 @@ def template_errors(root: Path, folders: tuple[Path, ...]):
     except (TooMuchWork, RecursionError, MemoryError) as exc:
         reason = str(exc) if isinstance(exc, TooMuchWork) else {
             RecursionError: "it calls itself too deeply", MemoryError: "it ran out of memory"}[type(exc)]
-        raise RenderError([finding("R105", template_place(exc, root, folders), reason=reason, seconds=MAX_SECONDS,
-                                   value=MAX_VALUE, size=MAX_OUTPUT)]) from exc
+        where = template_place(exc, root, folders)
+        raise failed(finding("R105", where, reason=reason, seconds=MAX_SECONDS, value=MAX_VALUE,
+                             size=MAX_OUTPUT)) from exc
     except jinja2.TemplateError as exc:
         where = template_place(exc, root, folders)
-        raise RenderError([finding("R101", where, reason=str(exc).replace(str(root) + "/", ""))]) from exc
+        raise failed(finding("R101", where, reason=str(exc).replace(str(root) + "/", ""))) from exc
     except Exception as exc:  # 1/0, "a" + 1...: a fault of the edition's template code, not Glossator's
         where = template_place(exc, root, folders)
         if not where.path.startswith("templates/"):
             raise
-        raise RenderError([finding("R101", where, reason=f"{type(exc).__name__}: {exc}")]) from exc
+        raise failed(finding("R101", where, reason=f"{type(exc).__name__}: {exc}")) from exc
+
+
+def failed(found) -> GlossatorError:
+    """A template's error: the edition's problem (exit 1, as `check` finds a syntax error)
+    where it is in the edition's own templates/, a rendering failure (exit 3) in Glossator's."""
+    return (InputError if found.path.startswith("templates/") else RenderError)([found])
 
 
 def template_place(exc: BaseException, root: Path, folders: tuple[Path, ...]) -> Where:
