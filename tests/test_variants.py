@@ -10,7 +10,7 @@ import statistics
 import pytest
 from pypdf import PdfReader, PdfWriter
 
-from conftest import REPO, make_edition, pdf_pages_text, run_cli
+from conftest import ARTICLE, REPO, make_edition, pdf_pages_text, run_cli
 from glossator.model import LARGE_PRINT, PAPERS
 from pdfcheck import (article_fills, article_stream, body_stream, glyphs, margin_text, note_places, numbers_at,
                       print_faults, read_pdf)
@@ -139,7 +139,8 @@ QUESTIONS = """\
 
 @pytest.fixture(scope="module")
 def small(tmp_path_factory):
-    root = make_edition(tmp_path_factory.mktemp("small") / "edition", notes=NOTES)
+    root = make_edition(tmp_path_factory.mktemp("small") / "edition", notes=NOTES,
+                        article=ARTICLE.replace("lang: en", "lang: en\neditor: A. Teacher", 1))
     (root / "annotations" / "questions.yaml").write_text(QUESTIONS, encoding="utf-8")
     result = run_cli("build", root, "--all")
     assert result.returncode == 0, result.stderr
@@ -155,6 +156,16 @@ def test_teacher_notes_answers_and_questions_stay_out_of_the_other_copies(small,
     text = small[copy][0]
     assert "zebra" not in text and "marmalade" not in text and "warm-up" not in text
     assert "Everyone" in text  # (in large print, the margin's lines come out between the text's)
+
+
+def test_large_print_sets_the_whole_title_block_large_the_editor_line_too(small):
+    sizes = {}
+    for copy in ("reader", "large-print"):
+        with read_pdf(small[copy][1]) as doc:
+            chars = [c for c in glyphs(doc.pages[0]) if c.text.strip()]
+        at = "".join(c.text for c in chars).index("AnnotatedbyA.Teacher")
+        sizes[copy] = chars[at].size
+    assert sizes["large-print"] >= 1.4 * sizes["reader"], sizes
 
 
 def test_the_teacher_copy_has_its_notes_answers_and_questions(small):
