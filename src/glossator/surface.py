@@ -17,7 +17,7 @@ stays fast.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .errors import finding
@@ -105,6 +105,7 @@ DIRECT = {
 class Surface:
     values: dict  # Geometry field -> pt
     findings: tuple
+    places: dict = field(default_factory=dict)  # Geometry field -> Where it was set (the last one)
 
 
 def read(sheets) -> Surface:
@@ -113,7 +114,7 @@ def read(sheets) -> Surface:
     `sheets`: styles.Stylesheet objects; only the edition's own are read."""
     import tinycss2
 
-    values, findings = {}, []
+    values, findings, places = {}, [], {}
     for sheet in (s for s in sheets if s.edition):
         rules = tinycss2.parse_stylesheet(sheet.text, skip_comments=True, skip_whitespace=True)
         for rule in rules:
@@ -127,22 +128,28 @@ def read(sheets) -> Surface:
                         findings.append(finding("L106", where, name=name, value=value.strip(), what=what,
                                                 least=f"{least:g}", most=f"{most:g}"))
                     else:
-                        values[field] = found
+                        values[field], places[field] = found, where
                 elif (key := direct_key(rule, selector, name)) in DIRECT:
                     findings.append(finding("L105", where, selector=selector, property=name, instead=DIRECT[key]))
-    return Surface(values, tuple(findings))
+    return Surface(values, tuple(findings), places)
 
 
 def geometry(base: Geometry, surface: Surface) -> Geometry:
     return replace(base, **surface.values)
 
 
+WIDTHS = ("text", "notes", "gap", "inside")  # the Geometry fields that share the paper's width
+
+
 def fit_findings(base: Geometry, surface: Surface, path: str) -> list:
-    """L107 if the surface's widths leave the outside margin too narrow on this paper."""
+    """L107 if the surface's widths leave the outside margin too narrow on this paper, at the
+    declaration that widened the page's parts the most."""
     g = geometry(base, surface)
     if surface.values and g.outside < OUTSIDE_LEAST:
-        return [finding("L107", Where(path), paper=base.name, outside=f"{g.outside:.0f}",
-                        least=f"{OUTSIDE_LEAST:g}", width=f"{base.width:g}")]
+        widened = [f for f in WIDTHS if f in surface.places]
+        most = max(widened, key=lambda f: surface.values[f] - getattr(base, f), default=None)
+        return [finding("L107", surface.places[most] if most else Where(path), paper=base.name,
+                        outside=f"{g.outside:.0f}", least=f"{OUTSIDE_LEAST:g}", width=f"{base.width:g}")]
     return []
 
 
