@@ -320,6 +320,17 @@ def test_without_script_every_note_stands_under_its_block(browser, page, tmp_pat
 
 
 @needs_browser
+@pytest.mark.parametrize("width", [800, WIDE])
+def test_the_timeline_fills_the_chronologys_width_on_a_laptop(browser, page, width):
+    show(browser, page, width)
+    found = browser.execute_script(
+        "var s = document.querySelector('.timeline-scroll'), g = s.querySelector('svg');"
+        "return [s.getBoundingClientRect().width, g.getBoundingClientRect().width, s.scrollWidth];")
+    scroller, svg, scrolled = found
+    assert abs(svg - scroller) < 1 and scrolled <= scroller + 1, found  # as wide as its column, not scrolled
+
+
+@needs_browser
 @pytest.mark.parametrize("width", [320, PHONE])
 def test_no_sideways_scrolling_on_a_phone(browser, page, width):
     show(browser, page, width)
