@@ -76,12 +76,16 @@ def build_once(tmp_path_factory):
     return functools.partial(_built, shared / "builds")
 
 
-def _built(builds: Path, root, *options):
+def _built(builds: Path, root, *options, wait: bool = True):
+    """wait=False: None at once if another worker is building it (see built_all)."""
     args = [str(root), *map(str, options)]
     folder = builds / hashlib.sha256(json.dumps(args).encode()).hexdigest()[:16]
     folder.mkdir(parents=True, exist_ok=True)
     with open(folder / "lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # a second worker waits here for the first one's build
+        try:  # a second worker waits here for the first one's build
+            fcntl.flock(lock, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            return None
         said = folder / "result.json"
         if not said.exists():
             result = run_cli("build", *args, "--out", folder / "out")
@@ -90,12 +94,33 @@ def _built(builds: Path, root, *options):
     return subprocess.CompletedProcess(["glossator", "build", *args], returncode, stdout, stderr), folder / "out"
 
 
+def built_all(build_once, *requests: tuple) -> list:
+    """build_once(*request) for each request, in order; the builds no other worker has
+    started are made first, so that two workers asking for the same ones share them out."""
+    ready = {request: build_once(*request, wait=False) for request in requests}
+    return [ready[request] or build_once(*request) for request in requests]
+
+
+SLUG = "the-death-of-the-us-iraqi-relationship"  # the bundled edition's files
+
+
+def bundled_build(build_once, paper: str = "letter"):
+    """The bundled edition's reader copy on `paper`, built once per test run for every test
+    that reads it (the print checks, the classroom copies, ...): (result, output folder)."""
+    return build_once(*_bundled(paper))
+
+
+def _bundled(paper: str) -> tuple:
+    """bundled_build's request: with --booklet, which adds the imposed copy and changes nothing else."""
+    return (REPO, "--booklet", *(() if paper == "letter" else ("--paper", paper)))
+
+
 @pytest.fixture(scope="session")
 def bundled(build_once):
     """The repository's own edition, built once (Letter, duplex) into a temporary folder."""
-    result, out = build_once(REPO)
+    result, out = bundled_build(build_once)
     assert result.returncode == 0, result.stderr
-    return next(out.glob("*.pdf"))
+    return out / f"{SLUG}.pdf"
 
 
 def pdf_pages_text(pdf: Path) -> list[str]:
@@ -125,12 +150,17 @@ def html_elements(html: str) -> list[tuple[str, dict]]:
 
 @pytest.fixture(scope="session", params=["letter", "a4"])
 def classroom(request, build_once):
-    """The bundled edition built once per paper with `--all`: (paper, {copy: PDF path}),
-    the copies being reader, student, teacher, large-print and booklet."""
+    """The bundled edition's copies on each paper: (paper, {copy: PDF path}), the copies being
+    reader, student, teacher, large-print and booklet (the reader's), as `build --all` writes
+    them. Each copy is built on its own (--variant; a copy is the same file either way), the
+    reader's being conftest.bundled's build: smaller builds, shared, that both workers can share out."""
     paper = request.param
-    result, out = build_once(REPO, "--all", "--paper", paper)
+    copies = ("student", "teacher", "large-print")
+    (result, out), *others = built_all(build_once, _bundled(paper),
+                                       *((REPO, "--variant", copy, "--paper", paper) for copy in copies))
     assert result.returncode == 0, result.stderr
-    slug = "the-death-of-the-us-iraqi-relationship"
-    names = {"reader": f"{slug}.pdf", "student": f"{slug}-student.pdf", "teacher": f"{slug}-teacher.pdf",
-             "large-print": f"{slug}-large-print.pdf", "booklet": f"{slug}-booklet.pdf"}
-    return paper, {copy: out / name for copy, name in names.items()}
+    pdfs = {"reader": out / f"{SLUG}.pdf", "booklet": out / f"{SLUG}-booklet.pdf"}
+    for copy, (result, out) in zip(copies, others):
+        assert result.returncode == 0, result.stderr
+        pdfs[copy] = out / f"{SLUG}-{copy}.pdf"
+    return paper, pdfs

@@ -5,7 +5,7 @@ import re
 
 import yaml
 
-from conftest import REPO, pdf_pages_text, run_cli
+from conftest import REPO, SLUG, bundled_build, pdf_pages_text, run_cli
 from pdfcheck import article_stream, body_stream, margin_text, read_pdf, reading_text, text_column
 
 
@@ -92,10 +92,10 @@ def test_pdf_metadata_bookmarks_and_links(bundled):
 
 
 def test_a4_build_writes_an_a4_pdf(build_once):
-    result, tmp_path = build_once(REPO, "--paper", "a4")
+    result, tmp_path = bundled_build(build_once, "a4")
     assert result.returncode == 0, result.stderr
     assert "wrote" in result.stdout and "pages in" in result.stdout
-    with read_pdf(next(tmp_path.glob("*.pdf"))) as pdf:
+    with read_pdf(tmp_path / f"{SLUG}.pdf") as pdf:
         assert abs(pdf.pages[0].width - 595.28) < 0.5 and abs(pdf.pages[0].height - 841.89) < 0.5
 
 

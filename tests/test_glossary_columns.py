@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import REPO, copy_bundled
+from conftest import REPO, bundled_build, copy_bundled
 from glossary_pdf import glossary_columns
 from glossator.columns import places, set_columns
 from glossator.model import PAPERS
@@ -100,7 +100,7 @@ def test_a_layout_that_differs_from_the_prediction_is_laid_out_again_by_weasypri
 
     monkeypatch.setattr(render, "set_columns", wrong)
     built = build(copy_bundled(tmp_path / "edition"), tmp_path / "out")
-    right = int(re.search(r"\((\d+) layouts", build_once(REPO)[0].stdout)[1])  # the bundled build's
+    right = int(re.search(r"\((\d+) layouts", bundled_build(build_once)[0].stdout)[1])  # the bundled build's
     assert built.layouts == right + 1  # the appendices twice
     pdf = next((tmp_path / "out").glob("*.pdf"))
     assert [[(c.terms, round(c.bottom)) for c in page] for page in glossary_columns(pdf)] == \

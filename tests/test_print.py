@@ -13,7 +13,7 @@ import statistics
 import pytest
 import yaml
 
-from conftest import REPO
+from conftest import REPO, SLUG, bundled_build
 from glossator.model import PAPERS
 from pdfcheck import (_lines_in_order, article_fills, article_stream, body_stream, glyphs, note_places, numbers_at,
                       print_faults, read_pdf, text_column)
@@ -24,12 +24,12 @@ VARIANTS = [("letter", True), ("a4", True), ("letter", False), ("a4", False)]
 @pytest.fixture(scope="module", params=VARIANTS, ids=lambda v: f"{v[0]}-{'duplex' if v[1] else 'simplex'}")
 def built(request, build_once):
     paper, duplex = request.param
-    options = (() if paper == "letter" else ("--paper", paper)) + (() if duplex else ("--simplex",))
-    result, out = build_once(REPO, *options)
+    # Duplex: the build the other tests of the bundled edition read.
+    result, out = bundled_build(build_once, paper) if duplex else build_once(REPO, "--paper", paper, "--simplex")
     assert result.returncode == 0, result.stderr
     # No warnings: in particular no L103, a line WeasyPrint set short.
     assert " 0 warnings)" in result.stdout, result.stderr
-    return next(out.glob("*.pdf")), paper, duplex
+    return out / f"{SLUG}.pdf", paper, duplex
 
 
 def test_no_glyph_overprints_another_and_none_is_near_the_edge(built):

@@ -1,8 +1,9 @@
 """The classroom copies (glossator.variants), read back from the PDFs `build --all` writes.
 
-The bundled edition is built once per paper (conftest.classroom); a small edition with
-teacher-only notes and questions is built once for the text each copy must and must not
-carry. Every copy passes the reader's layout checks (pdfcheck)."""
+Each copy of the bundled edition is built once per paper (conftest.classroom, by --variant:
+the same files); a small edition with teacher-only notes and questions is built once with
+--all for the text each copy must and must not carry. Every copy passes the reader's
+layout checks (pdfcheck)."""
 from __future__ import annotations
 
 import statistics
