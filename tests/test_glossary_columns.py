@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import random
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 import yaml
 
-from conftest import REPO, bundled_build, copy_bundled
+from conftest import REPO, make_edition
 from glossary_pdf import glossary_columns
 from glossator.columns import places, set_columns
 from glossator.model import PAPERS
@@ -22,20 +23,24 @@ LINE = 12.5  # pt: the appendices' leading (theme/glossator.css, .appendix)
 SPACE = PAPERS["letter"].glossary_space
 
 
-def long_glossary(dest: Path) -> Path:
-    """The bundled edition with definitions up to five times as long: four glossary pages."""
-    root = copy_bundled(dest)
-    path = root / "annotations" / "glossary.yaml"
-    terms = yaml.safe_load(path.read_text(encoding="utf-8"))
+def glossary_edition(dest: Path, longer: bool = False) -> Path:
+    """The bundled edition's glossary and styles, on an article of one sentence per term (each
+    term occurs), without notes or events: the glossary's pages cost a build, not the
+    article's. longer: definitions up to five times as long, four glossary pages."""
+    terms = yaml.safe_load((REPO / "annotations" / "glossary.yaml").read_text(encoding="utf-8"))
     for i, term in enumerate(terms):
-        term["definition"] = " ".join([term["definition"]] * (1 + i % 5))
-    path.write_text(yaml.safe_dump(terms, sort_keys=False, allow_unicode=True, width=100), encoding="utf-8")
+        term["definition"] = " ".join([term["definition"]] * (1 + i % 5 if longer else 1))
+    article = "---\ntitle: A Glossary\nauthor: Ada Tester\ndate: 2020-01-03\nlang: en\n---\n\n" + \
+        "\n\n".join(f"The article names {term['term']} here." for term in terms) + "\n"
+    root = make_edition(dest, article=article,
+                        glossary=yaml.safe_dump(terms, sort_keys=False, allow_unicode=True, width=100))
+    shutil.copytree(REPO / "styles", root / "styles")
     return root
 
 
 @pytest.fixture(scope="module")
 def long_root(tmp_path_factory) -> Path:
-    return long_glossary(tmp_path_factory.mktemp("long") / "edition")
+    return glossary_edition(tmp_path_factory.mktemp("long") / "edition", longer=True)
 
 
 def terms_in_html(pdf: Path) -> list[str]:
@@ -86,7 +91,7 @@ def test_a_glossary_of_four_pages_reads_in_order_in_full_and_balanced_columns(bu
     assert_columns_read_right(pdf, paper)
 
 
-def test_a_layout_that_differs_from_the_prediction_is_laid_out_again_by_weasyprint(bundled, build_once, tmp_path,
+def test_a_layout_that_differs_from_the_prediction_is_laid_out_again_by_weasyprint(build_once, long_root, tmp_path,
                                                                                    monkeypatch):
     """A wrong prediction (one entry moved to the next column) is caught by the check:
     the glossary is set as WeasyPrint balances it, as the right prediction sets it."""
@@ -99,12 +104,13 @@ def test_a_layout_that_differs_from_the_prediction_is_laid_out_again_by_weasypri
         return [[range(first[0].start, first[0].stop - 1), range(first[0].stop - 1, first[1].stop)], *pages[1:]]
 
     monkeypatch.setattr(render, "set_columns", wrong)
-    built = build(copy_bundled(tmp_path / "edition"), tmp_path / "out")
-    right = int(re.search(r"\((\d+) layouts", bundled_build(build_once)[0].stdout)[1])  # the bundled build's
+    built = build(long_root, tmp_path / "out")
+    result, out = build_once(long_root, "--paper", "letter")  # the right prediction's build
+    right = int(re.search(r"\((\d+) layouts", result.stdout)[1])
     assert built.layouts == right + 1  # the appendices twice
     pdf = next((tmp_path / "out").glob("*.pdf"))
     assert [[(c.terms, round(c.bottom)) for c in page] for page in glossary_columns(pdf)] == \
-        [[(c.terms, round(c.bottom)) for c in page] for page in glossary_columns(bundled)]
+        [[(c.terms, round(c.bottom)) for c in page] for page in glossary_columns(next(out.glob("*.pdf")))]
 
 
 def weasyprint_places(lines: list[int], space: float, head: float, full: float) -> list[tuple]:
@@ -138,7 +144,7 @@ def test_an_editions_own_template_without_the_glossary_sheet_is_balanced_by_weas
     glossary-entry.html.j2): the build succeeds, and WeasyPrint balances the columns."""
     from conftest import run_cli
 
-    root = copy_bundled(tmp_path / "edition")
+    root = glossary_edition(tmp_path / "edition")
     template = (REPO / "src" / "glossator" / "templates" / "glossary-entry.html.j2").read_text(encoding="utf-8")
     own = template.replace('{% if lead_id %} id="{{ lead_id }}"{% endif %}', "")
     assert own != template
