@@ -308,11 +308,13 @@ def interrupted_build(root: Path, sig: int, moment: str = "render") -> subproces
     return finished(process, timeout=60)
 
 
-def fresh_build(root: Path, tmp: Path) -> dict[str, bytes]:
-    """What a build of root writes, built elsewhere (builds are byte-identical)."""
-    result = run_cli("build", root, "--out", tmp / "fresh")
+@pytest.fixture(scope="module")
+def fresh(build_once, tmp_path_factory) -> dict[str, bytes]:
+    """What a build of an edition with NOTES writes, built once elsewhere (builds are
+    byte-identical whatever the folder)."""
+    result, out = build_once(make_edition(tmp_path_factory.mktemp("fresh") / "ed", notes=NOTES))
     assert result.returncode == 0, result.stderr
-    return every_file(tmp / "fresh")
+    return every_file(out)
 
 
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT], ids=["SIGKILL", "SIGINT"])
@@ -330,9 +332,9 @@ def test_a_build_killed_or_interrupted_mid_render_leaves_the_outputs_byte_identi
     assert sorted(p.name for p in root.iterdir()) == ["annotations", "output", "source"]
 
 
-def test_a_build_killed_between_two_renames_leaves_each_output_whole_and_the_next_build_tidies(tmp_path):
+def test_a_build_killed_between_two_renames_leaves_each_output_whole_and_the_next_build_tidies(tmp_path, fresh):
     root = make_edition(tmp_path / "ed", notes=NOTES)
-    new = fresh_build(root, tmp_path)
+    new = fresh
     before = previous_outputs(root)
     result = interrupted_build(root, signal.SIGKILL, moment=f"renamed:{SLUG}.pdf")
     assert result.returncode == -signal.SIGKILL
@@ -378,11 +380,11 @@ def test_a_folder_where_the_html_goes_fails_the_build_and_the_pdf_is_not_replace
                                            "notes-to-self.txt": before["notes-to-self.txt"]}
 
 
-def test_two_builds_at_once_take_turns_and_both_succeed(tmp_path):
+def test_two_builds_at_once_take_turns_and_both_succeed(tmp_path, fresh):
     """`watch` and a build by hand: the second waits for the first to finish writing, and
     neither removes the other's staged files."""
     root = make_edition(tmp_path / "ed", notes=NOTES)
-    new = fresh_build(root, tmp_path)
+    new = fresh
     first, _, go = hooked_build(root, f"renamed:{SLUG}.pdf", name="first")  # holds the lock, mid-commit
     second, _, _ = hooked_build(root, "writing", name="second")
     time.sleep(0.5)
