@@ -18,6 +18,19 @@ from pdfcheck import read_pdf
 REPO = Path(__file__).resolve().parents[1]
 
 
+# The files that take longest (measured with --durations), longest first. With --dist loadfile a
+# worker takes the next file when it is free: starting the long ones first leaves the short ones to
+# even out the two workers' ends, instead of one long file running on alone at the end.
+SLOW_FIRST = ("test_pdf_variants.py", "test_pages.py", "test_stress.py", "test_variants.py",
+              "test_glossary_columns.py", "test_print.py", "test_templates_bounds.py", "test_write.py",
+              "test_web.py", "test_surface.py")
+
+
+def pytest_collection_modifyitems(items):
+    rank = {name: i for i, name in enumerate(SLOW_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: the rest keep their order
+
+
 def run_cli(*args, cwd=None, timeout=300):
     """Run `python -m glossator ARGS` as a user would; returns the CompletedProcess."""
     return subprocess.run([sys.executable, "-m", "glossator", *map(str, args)], cwd=cwd,
