@@ -8,6 +8,7 @@ nor a person listening to the file with a screen reader.
 """
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -126,14 +127,27 @@ def _page_problems(page, index: int, owned: set) -> list[str]:
 
 # --- the text in reading order --------------------------------------------------------------
 
+def page_chars(path: Path) -> tuple[tuple[dict, ...], ...]:
+    """Each page's characters as pdfplumber decodes them (with their MCID), read once however
+    many checks ask: pdfplumber is slow, and a built PDF is replaced whole, never changed in
+    place (its size and modification time tell a new one)."""
+    stat = Path(path).stat()
+    return _page_chars(str(Path(path).resolve()), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=4)
+def _page_chars(path: str, mtime_ns: int, size: int) -> tuple[tuple[dict, ...], ...]:
+    with pdfplumber.open(path) as doc:
+        return tuple(tuple(page.chars) for page in doc.pages)
+
+
 def marked_text(path: Path) -> dict[tuple[int, int], list[dict]]:
     """(page, MCID) -> the characters drawn inside it."""
     found = defaultdict(list)
-    with pdfplumber.open(path) as doc:
-        for index, page in enumerate(doc.pages):
-            for char in page.chars:
-                if char.get("mcid") is not None:
-                    found[(index, char["mcid"])].append(char)
+    for index, chars in enumerate(page_chars(path)):
+        for char in chars:
+            if char.get("mcid") is not None:
+                found[(index, char["mcid"])].append(char)
     return found
 
 

@@ -96,13 +96,11 @@ def test_each_note_reads_its_own_text(bundled, edition):
 def test_page_furniture_and_numbers_are_artifacts(bundled):
     read = " ".join(text for _, _, text in pdfua.reading_order(bundled))
     assert "¶" not in read
-    import pdfplumber
-
     geometry = PAPERS["letter"]
-    with pdfplumber.open(bundled) as doc:  # running heads and folios, above and below the text
-        furniture = [c for page in doc.pages for c in page.chars
-                     if c["bottom"] < geometry.top or c["top"] > geometry.height - geometry.bottom]
-        numbers = [c for page in doc.pages[:3] for c in page.chars if c["text"] == "¶"]
+    pages = pdfua.page_chars(bundled)  # running heads and folios, above and below the text
+    furniture = [c for chars in pages for c in chars
+                 if c["bottom"] < geometry.top or c["top"] > geometry.height - geometry.bottom]
+    numbers = [c for chars in pages[:3] for c in chars if c["text"] == "¶"]
     assert furniture and numbers
     assert all(c.get("mcid") is None for c in furniture + numbers)  # drawn, as /Artifact
 
