@@ -21,9 +21,9 @@ REPO = Path(__file__).resolve().parents[1]
 # The files that take longest (measured with --durations), longest first. With --dist loadfile a
 # worker takes the next file when it is free: starting the long ones first leaves the short ones to
 # even out the two workers' ends, instead of one long file running on alone at the end.
-SLOW_FIRST = ("test_pdf_variants.py", "test_pages.py", "test_stress.py", "test_variants.py",
-              "test_glossary_columns.py", "test_print.py", "test_templates_bounds.py", "test_write.py",
-              "test_web.py", "test_surface.py")
+SLOW_FIRST = ("test_variants.py", "test_pdf_variants.py", "test_pages.py", "test_glossary_columns.py",
+              "test_print.py", "test_stress.py", "test_write.py", "test_editions.py", "test_templates_bounds.py",
+              "test_surface.py", "test_web.py", "test_check.py")
 
 
 def pytest_collection_modifyitems(items):
