@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import hashlib
 import logging
 from dataclasses import dataclass
 from importlib import resources
@@ -188,22 +189,46 @@ class Renderer:
     def measure_notes(self, edition: Edition, geometry: Geometry, options: Options,
                       long: frozenset[int]) -> dict[int, tuple[float, float]]:
         """Each note's height, px, in the margin and at the foot, as it will be set (in its
-        block's kind of element); for a note too long for any page, its pointer's."""
-        entries = {(n.number, where): (n, where, edition.blocks[n.block].kind)
+        block's kind of element); for a note too long for any page, its pointer's.
+        Kept by what its sheet is made from (sheet_inputs): a rebuild renders and lays out
+        only the sheets of the notes an edit changed."""
+        inputs = self.sheet_inputs(edition, geometry, options)
+        # A note as its sheet sets it: without its line in the YAML and its call's block,
+        # which no sheet shows, so that an edit elsewhere does not measure it again.
+        entries = {(n.number, where): (dataclasses.replace(n, where=None, block=0), where, edition.blocks[n.block].kind)
                    for n in edition.notes
                    for where in (("pointer",) if n.number in long else ("margin", "foot"))}
-        sheets = {key: self.html(edition, geometry, options, part="notes", sheet=[entry])
-                  for key, entry in entries.items()}
 
         def measure_sheet(keys: list) -> dict:
-            html = self.html(edition, geometry, options, part="notes", sheet=[entries[k] for k in keys])
+            html = self.html(inputs[0], geometry, options, part="notes", sheet=[entries[k] for k in keys])
             anchors = self.layout(html).pages[0].anchors
             return {k: anchors[ids.sheet(*k)][3] - anchors[ids.sheet(*k)][1] for k in keys}
 
-        measured = self.reuse.note_heights(sheets, measure_sheet)
+        measured = self.reuse.note_heights({key: (inputs, entry) for key, entry in entries.items()}, measure_sheet)
         return {n.number: ((measured[(n.number, "pointer")],) * 2 if n.number in long
                            else (measured[(n.number, "margin")], measured[(n.number, "foot")]))
                 for n in edition.notes}
+
+    def sheet_inputs(self, edition: Edition, geometry: Geometry, options: Options) -> tuple:
+        """What a measuring sheet (of notes, of glossary entries) is made from besides its
+        entries, the first item the edition a sheet is rendered with: its metadata only.
+        With the entries, it keys the heights kept between builds (reuse.py): a sheet is
+        rendered from nothing else, so a height kept is never stale, and no template is
+        rendered to tell whether it is."""
+        bare = Edition(meta=edition.meta, blocks=(), notes=(), glossary=(), chronology=())
+        return bare, geometry, options, self.templates_digest()
+
+    def templates_digest(self) -> bytes:
+        """A digest of every template as the loader finds it (the edition's before Glossator's):
+        an edited template measures every sheet again."""
+        digest = hashlib.blake2b(digest_size=16)
+        for name in sorted(self.env.list_templates()):
+            try:
+                source = self.env.loader.get_source(self.env, name)[0]
+            except (jinja2.TemplateError, OSError) as exc:  # a render that reads it fails: R101
+                source = f"unreadable: {exc}"
+            digest.update(f"{name}\0{source}\0".encode("utf-8", "surrogateescape"))
+        return digest.digest()
 
     def with_appendices(self, body, edition: Edition, geometry: Geometry, options: Options, final_args: dict):
         """The body's pages followed by the appendices', laid out on their own from the page
@@ -240,12 +265,18 @@ class Renderer:
         Each entry is measured on a sheet of its own (reuse.py keeps the heights, so a
         rebuild measures only the entries an edit changed); the missing ones are laid out
         together on one tall page. None: WeasyPrint balances the columns itself."""
-        terms = {term.id: term for term in edition.glossary}
+        inputs = self.sheet_inputs(edition, geometry, options)
+        # An entry as its sheet sets it: the term (where it occurs, which only the web edition
+        # reads, left out) and its pages.
+        terms = {term.id: (dataclasses.replace(term, occurrences=()), tuple(refs[0].get(term.id, ())))
+                 for term in edition.glossary}
         heading = None  # not a term's id: the sheet without entries, for the heading's height
 
         def sheet(keys) -> str:
-            return self.html(edition, geometry, options, part="glossary-sheet", refs=refs,
-                             sheet=[terms[k] for k in keys if k is not heading])
+            entries = [terms[k] for k in keys if k is not heading]
+            return self.html(inputs[0], geometry, options, part="glossary-sheet",
+                             refs=({term.id: pages for term, pages in entries if pages}, {}),
+                             sheet=[term for term, _ in entries])
 
         def height(anchors, ident: str) -> float:
             return anchors[ident][3] - anchors[ident][1]
@@ -258,7 +289,8 @@ class Renderer:
             return {**measured, heading: anchors[ids.GLOSSARY_LIST][1] - anchors[ids.GLOSSARY][1]}
 
         try:
-            heights = self.reuse.entry_heights({**{k: sheet([k]) for k in terms}, heading: sheet([])}, measure_sheet)
+            heights = self.reuse.entry_heights({**{k: (inputs, entry) for k, entry in terms.items()},
+                                                heading: (inputs,)}, measure_sheet)
         except KeyError:  # an edition's own template, without the sheet's ids: WeasyPrint balances
             return None
         page = geometry.area_height * PX_PER_PT

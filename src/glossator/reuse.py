@@ -3,8 +3,10 @@ what an edit changed (`glossator watch`, the editor's loop).
 
 Everything kept is keyed by exactly what produced it: a layout by its whole HTML
 (the stylesheets belong to the Renderer, which is replaced when they change), a
-note's height by the HTML of the sheet it was measured on, a subset font by the
-font file, the glyphs kept and the timestamp fontTools writes into it. So a
+note's or a glossary entry's height by what its sheet is rendered from (the entry,
+the edition's metadata, the geometry, the options and the templates' digest:
+Renderer.sheet_inputs), a subset font by the font file, the glyphs kept and the
+timestamp fontTools writes into it. So a
 rebuild that reuses gives the same bytes as a cold build of the same files.
 
 Each store keeps only what the last build used: memory stays bounded however
@@ -18,8 +20,8 @@ from typing import Callable
 class Reuse:
     def __init__(self):
         self.layouts: dict[str, tuple[str, object]] = {}  # role -> (its HTML, what came of it)
-        self.heights: dict[str, float] = {}  # a note's sheet HTML -> the note's height, px
-        self.entries: dict[str, object] = {}  # a glossary entry's sheet HTML -> its heights, px
+        self.heights: dict[tuple, float] = {}  # what a note's sheet is made from -> the note's height, px
+        self.entries: dict[tuple, object] = {}  # what a glossary entry's sheet is made from -> its heights, px
         self.subsets: dict[tuple, bytes] = {}  # (font, glyphs, options) -> the subset font file
         self.used: set[str] = set()  # the roles laid out or reused since the last forget_unused()
         self.made = 0  # layouts made since the counters were read...
@@ -44,25 +46,26 @@ class Reuse:
         self.layouts = {role: kept for role, kept in self.layouts.items() if role in self.used}
         self.used = set()
 
-    def note_heights(self, sheets: dict[int, str], measure: Callable[[list[int]], dict[int, float]]) -> dict[int, float]:
-        """note number -> height, measuring (on one sheet) only the notes whose sheet is new."""
-        self.heights, heights = self._heights(self.heights, sheets, measure)
+    def note_heights(self, inputs: dict, measure: Callable[[list], dict]) -> dict:
+        """key -> height, measuring (on one sheet) only the notes whose sheet's inputs are new.
+        inputs: key ((number, where)) -> what its sheet is made from (hashable)."""
+        self.heights, heights = self._heights(self.heights, inputs, measure)
         return heights
 
-    def entry_heights(self, sheets: dict, measure: Callable[[list], dict]) -> dict:
-        """The same for the glossary's entries (term id -> height), kept apart from the notes'."""
-        self.entries, heights = self._heights(self.entries, sheets, measure)
+    def entry_heights(self, inputs: dict, measure: Callable[[list], dict]) -> dict:
+        """The same for the glossary's entries (term id -> heights), kept apart from the notes'."""
+        self.entries, heights = self._heights(self.entries, inputs, measure)
         return heights
 
-    def _heights(self, kept: dict[str, float], sheets: dict, measure: Callable[[list], dict]):
-        """(what to keep: the height of each sheet given, no other; key -> height),
-        measuring (on one sheet) only the keys whose sheet is new."""
-        missing = [key for key, html in sheets.items() if html not in kept]
+    def _heights(self, kept: dict, inputs: dict, measure: Callable[[list], dict]):
+        """(what to keep: the height for each of the inputs given, no other; key -> height),
+        measuring (on one sheet) only the keys whose inputs are new."""
+        missing = [key for key, made_from in inputs.items() if made_from not in kept]
         if missing:
             self.made += 1
-            kept = {**kept, **{sheets[key]: height for key, height in measure(missing).items()}}
-        kept = {html: kept[html] for html in sheets.values()}
-        return kept, {key: kept[html] for key, html in sheets.items()}
+            kept = {**kept, **{inputs[key]: height for key, height in measure(missing).items()}}
+        kept = {made_from: kept[made_from] for made_from in inputs.values()}
+        return kept, {key: kept[made_from] for key, made_from in inputs.items()}
 
     def counts(self) -> tuple[int, int]:
         """(layouts made, layouts reused) since the last call."""
