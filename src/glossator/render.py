@@ -9,7 +9,7 @@ fit, and the pagination that follows is predicted rather than laid out again
 (paginate.py). The body is laid out again with the notes in place and checked
 against the prediction; where it differs, the pass goes round again from what was
 really laid out. The appendices, which give the body's page numbers, are laid out
-last, on their own, and their pages follow the body's in the PDF.
+last, each on its own, and their pages follow the body's in the PDF.
 
 Between builds the Renderer keeps each layout, note height and font subset
 (reuse.py), so a rebuild redoes only what an edit changed.
@@ -90,6 +90,8 @@ class Renderer:
                                   undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
         self.env.globals["coalesce"] = coalesce
         self.env.filters["balanced_title"] = balanced_title
+        self.templates = b""  # the templates' digest: see read_templates
+        self.read_templates()
         self.reuse = Reuse()  # layouts, note heights and font subsets, kept for the next build
         self.reuses: dict[str, Reuse] = {}  # ...one set per variant (--all builds them in turn)
         self.pdfs: dict[str, tuple] = {}  # variant -> (its pages, its PDF): see pdf_of
@@ -104,6 +106,7 @@ class Renderer:
         # Each copy keeps its own layouts (the first takes the Reuse made with the renderer).
         self.reuse = self.reuses.setdefault(options.variant, self.reuse if not self.reuses else Reuse())
         self.reuse.counts()
+        self.read_templates()
         body, measured, plan, final_args = self.lay_out_body(edition, geometry, options)
         final_args = {**final_args, "question_pages": question_pages(edition.questions, measured)}
         document = self.with_appendices(body, edition, geometry, options, final_args)
@@ -216,11 +219,13 @@ class Renderer:
         rendered from nothing else, so a height kept is never stale, and no template is
         rendered to tell whether it is."""
         bare = Edition(meta=edition.meta, blocks=(), notes=(), glossary=(), chronology=())
-        return bare, geometry, options, self.templates_digest()
+        return bare, geometry, options, self.templates
 
-    def templates_digest(self) -> bytes:
-        """A digest of every template as the loader finds it (the edition's before Glossator's):
-        an edited template measures every sheet again."""
+    def read_templates(self) -> bytes:
+        """A digest of every template as the loader finds it (the edition's before Glossator's),
+        taken as each build starts: an edited template measures every sheet again. Jinja2
+        notices a template file edited, but not one an edition adds in front of Glossator's,
+        or removes: when the digest changes, every template is loaded again."""
         digest = hashlib.blake2b(digest_size=16)
         for name in sorted(self.env.list_templates()):
             try:
@@ -228,36 +233,47 @@ class Renderer:
             except (jinja2.TemplateError, OSError) as exc:  # a render that reads it fails: R101
                 source = f"unreadable: {exc}"
             digest.update(f"{name}\0{source}\0".encode("utf-8", "surrogateescape"))
-        return digest.digest()
+        if digest.digest() != self.templates and self.env.cache is not None:
+            self.env.cache.clear()
+        self.templates = digest.digest()
+        return self.templates
 
     def with_appendices(self, body, edition: Edition, geometry: Geometry, options: Options, final_args: dict):
-        """The body's pages followed by the appendices', laid out on their own from the page
-        after the body's last: an edit that leaves their page references alone leaves them
-        as they were, and the layout is reused."""
+        """The body's pages followed by the appendices', each laid out on its own from the
+        page after the last before it (each starts a page: glossator.css, .appendix): an edit
+        that leaves an appendix, its page references and its first page alone leaves it as
+        it was, and its layout is reused (a glossary edit, the chronology's)."""
         pages = list(body.pages)
-        if edition.questions:  # a document of their own: a question edit leaves the glossary's layout alone
+        if edition.questions:
             html = self.html(edition, geometry, options, part="questions", first_page=len(pages) + 1, **final_args)
             pages += self.reuse.layout("questions", html, self.layout).pages
-        if edition.glossary or edition.chronology:
-            first_page = len(pages) + 1
-            columns = self.glossary_columns(edition, geometry, options, final_args["refs"]) if edition.glossary else None
-
-            def html(columns) -> str:
-                breaks = None if columns is None else [ids.glossary(edition.glossary[i].id) for i in column_starts(columns)]
-                return self.html(edition, geometry, options, part="appendices", first_page=first_page,
-                                 glossary_breaks=breaks, **final_args)
-
-            def lay_out(page_html: str):
-                document = self.layout(page_html)
-                if columns is None or glossary_places(document, edition) == places(columns):
-                    return document
-                # Not where they were foreseen (an edition's stylesheet may move things):
-                # WeasyPrint balances the columns itself, as it did before, at its own cost.
-                self.reuse.made += 1  # a second layout of the appendices, counted as one
-                return self.layout(html(None))
-
-            pages += self.reuse.layout("appendices", html(columns), lay_out).pages
+        if edition.glossary:
+            pages += self.lay_out_glossary(edition, geometry, options, final_args, len(pages) + 1).pages
+        if edition.chronology:
+            html = self.html(edition, geometry, options, part="chronology", first_page=len(pages) + 1, **final_args)
+            pages += self.reuse.layout("chronology", html, self.layout).pages
         return body.copy(pages)
+
+    def lay_out_glossary(self, edition: Edition, geometry: Geometry, options: Options, final_args: dict,
+                         first_page: int):
+        """The glossary, its columns broken where glossary_columns foresaw, laid out once."""
+        columns = self.glossary_columns(edition, geometry, options, final_args["refs"])
+
+        def html(columns) -> str:
+            breaks = None if columns is None else [ids.glossary(edition.glossary[i].id) for i in column_starts(columns)]
+            return self.html(edition, geometry, options, part="glossary", first_page=first_page,
+                             glossary_breaks=breaks, **final_args)
+
+        def lay_out(page_html: str):
+            document = self.layout(page_html)
+            if columns is None or glossary_places(document, edition) == places(columns):
+                return document
+            # Not where they were foreseen (an edition's stylesheet may move things):
+            # WeasyPrint balances the columns itself, as it did before, at its own cost.
+            self.reuse.made += 1  # a second layout of the glossary, counted as one
+            return self.layout(html(None))
+
+        return self.reuse.layout("glossary", html(columns), lay_out)
 
     def glossary_columns(self, edition: Edition, geometry: Geometry, options: Options, refs) -> list | None:
         """The glossary's entries by page and column (glossator.columns), from each entry's
@@ -368,7 +384,7 @@ class Renderer:
                 carried=plan.carried, carried_at=plan.carried_at,
                 placement_css=placement_css, inline_css=inline_css, inline_js=inline_js, term_pages=term_pages,
                 event_pages=event_pages, generator=f"Glossator {__version__}", sheet=sheet, first_page=first_page,
-                timeline=timeline_for(edition, geometry) if part in ("all", "appendices") else None,
+                timeline=timeline_for(edition, geometry) if part in ("all", "chronology") else None,
                 bleed_mm=BLEED_MM,
                 question_pages=question_pages or {}, overview=overview, note_pages=note_pages or {},
                 body_page=body_page, glossary_breaks=glossary_breaks,

@@ -29,7 +29,7 @@ class Reuse:
 
     def layout(self, role: str, html: str, make: Callable[[str], object]):
         """What make(html) gave the last time `role` was laid out from the same HTML,
-        or make it now. One entry per role: "text", "body-3" (the body's page 3), "appendices"."""
+        or make it now. One entry per role: "text", "body-3" (the body's page 3), "glossary"."""
         self.used.add(role)
         kept = self.layouts.get(role)
         if kept is not None and kept[0] == html:
