@@ -55,6 +55,9 @@ class Folded:
     origin: tuple[int, ...]
 
 
+# Kept for the paragraphs an edit leaves alone (`watch`), and for the second Anchorer of a
+# build (the questions'): a few hundred paragraphs, folded both ways.
+@functools.lru_cache(maxsize=1024)
 def fold(text: str, casefold: bool = False) -> Folded:
     out: list[str] = []
     origin: list[int] = []
