@@ -36,8 +36,8 @@ from .columns import column_starts, places, set_columns
 from .errors import RenderError, finding
 from .model import BLEED_MM, PX_PER_PT, Edition, Geometry, Options, Where
 from .placement.engine import discrepancies, note_area, page_refs, place, too_long
-from .placement.measure import (backgrounds_kept, measure, pages_drawn_kept, paragraph_parts, short_lines,
-                                subsets_kept, tags_recorded)
+from .placement.measure import (backgrounds_kept, compressed_kept, measure, pages_drawn_kept, paragraph_parts,
+                                short_lines, subsets_kept, tags_recorded)
 from .placement.model import Measured
 from .placement.pages import body_pages
 from .placement.plan import Plan, placement_css
@@ -96,6 +96,7 @@ class Renderer:
         self.reuses: dict[str, Reuse] = {}  # ...one set per variant (--all builds them in turn)
         self.pdfs: dict[str, tuple] = {}  # variant -> (its pages, its PDF): see pdf_of
         self.drawn: dict[tuple, dict] = {}  # kind of PDF -> each page drawn for it: see write_pdf
+        self.compressed: dict[tuple, dict] = {}  # kind of PDF -> each stream compressed for it: likewise
 
     # --- the passes ---------------------------------------------------------------
 
@@ -337,14 +338,17 @@ class Renderer:
         if kept and len(kept[0]) == len(document.pages) and all(a is b for a, b in zip(kept[0], document.pages)):
             return kept[1]
         self.pdfs.pop(kind, None)
-        pdf = self.write_pdf(document, edition, options, self.drawn.setdefault(kind, {}), front)
+        pdf = self.write_pdf(document, edition, options, self.drawn.setdefault(kind, {}),
+                             self.compressed.setdefault(kind, {}), front)
         self.pdfs[kind] = (tuple(document.pages), pdf)
         return pdf
 
-    def write_pdf(self, document, edition: Edition, options: Options, drawn: dict, front: int = 0) -> bytes:
+    def write_pdf(self, document, edition: Edition, options: Options, drawn: dict, compressed: dict,
+                  front: int = 0) -> bytes:
         """The PDF of the laid-out document, of the kind options ask for (tagging.py: tagged
         by default, PDF/A, PDF/X-4 for a print shop), its structure tree in reading order.
-        drawn: the pages drawn for the last PDF of this kind, which are not drawn again.
+        drawn: the pages drawn for the last PDF of this kind, which are not drawn again;
+        compressed: likewise, the streams compressed for it.
         front: pages before the article's first, labelled i, ii… (tagging.finish)."""
         from .tagging import embedded_files, finish, pdf_errors, weasyprint_options
 
@@ -355,7 +359,7 @@ class Renderer:
         document.color_profiles = dict(document.color_profiles)
         try:
             with subsets_kept(self.reuse.subsets), tags_recorded(recorded), backgrounds_kept(document), \
-                    pages_drawn_kept(drawn), _quiet_weasyprint():
+                    pages_drawn_kept(drawn), compressed_kept(compressed), _quiet_weasyprint():
                 pdf = document.write_pdf(**weasyprint_options(options))
         except Exception as exc:
             raise RenderError([finding("R102", None, reason=f"{type(exc).__name__}: {exc}")]) from exc

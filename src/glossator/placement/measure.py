@@ -270,6 +270,7 @@ def pages_drawn_kept(store: dict):
     using it has it: as WeasyPrint would). A page that adds resources named by count
     (groups, patterns, shadings, states: an SVG, a transparency) or draws a glyph no font
     has is drawn every time: those names and glyph ids depend on the pages before it."""
+    from pydyf import _to_bytes
     from weasyprint.document import Page
     from weasyprint.pdf.stream import Stream
     from weasyprint.text.fonts import get_pango_font_key
@@ -314,7 +315,9 @@ def pages_drawn_kept(store: dict):
             original_paint(page, stream, scale)
         finally:
             Stream.add_font = original_add_font
-        ops = stream.stream[start:]
+        # Joined now, as pydyf joins a stream's operators when it writes it (items apart by
+        # a newline), so that a page put back is not joined again with every PDF.
+        ops = [b"\n".join(_to_bytes(op) for op in stream.stream[start:])] if len(stream.stream) > start else []
         del stream.stream[start:]
         added = {name: [key for key in stream._resources[name] if key not in before[name]] for name in RESOURCES}
         states = {key: stream._resources["ExtGState"].pop(key) for key in added["ExtGState"]}
@@ -336,5 +339,49 @@ def pages_drawn_kept(store: dict):
         yield
     finally:
         Page.paint = original_paint
+        store.clear()
+        store.update(used)
+
+
+@contextmanager
+def compressed_kept(store: dict):
+    """While the PDF is written, a stream (a page's content, a font) whose bytes were
+    compressed for the last PDF is not compressed again: pydyf compresses every stream
+    at zlib's level 9 for every PDF, and an edit changes a few. zlib gives the same bytes
+    for the same bytes, so the PDF is the one a cold build writes. pydyf's own zlib is
+    replaced while the PDF is written; store: digest of a stream's bytes -> the compressed."""
+    import zlib
+
+    import pydyf
+
+    used: dict = {}
+
+    class Compressor:
+        def __init__(self, level: int = zlib.Z_DEFAULT_COMPRESSION):
+            self.level = level
+
+        def compress(self, data: bytes) -> bytes:
+            key = (self.level, hashlib.blake2b(data, digest_size=16).digest())
+            if key not in store:
+                compressor = zlib.compressobj(level=self.level)
+                store[key] = compressor.compress(data) + compressor.flush()
+            used[key] = store[key]
+            return used[key]
+
+        def flush(self) -> bytes:
+            return b""  # all given by compress
+
+    class KeptZlib:
+        compressobj = Compressor
+
+        def __getattr__(self, name):
+            return getattr(zlib, name)
+
+    original = pydyf.zlib
+    pydyf.zlib = KeptZlib()
+    try:
+        yield
+    finally:
+        pydyf.zlib = original
         store.clear()
         store.update(used)
