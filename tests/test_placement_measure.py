@@ -92,3 +92,28 @@ def test_a_page_drawn_for_one_pdf_is_put_back_as_drawn_in_the_next(document):
         again = document.copy().write_pdf(pdf_variant="pdf/ua-1")
     assert store == kept and all(store[page] is kept[page] for page in kept), "the page was drawn again"
     assert first == again == plain
+
+
+def test_a_stream_compressed_for_one_pdf_is_not_compressed_again_and_an_edit_is(document, monkeypatch):
+    """compressed_kept replaces pydyf's zlib while a PDF is written: the same PDF as pydyf
+    writes, without compressing again a stream whose bytes were compressed for the last."""
+    import zlib
+
+    from weasyprint import HTML
+
+    made = []
+    compressobj = zlib.compressobj
+    monkeypatch.setattr(zlib, "compressobj", lambda *args, **kwargs: made.append(1) or compressobj(*args, **kwargs))
+    plain = document.copy().write_pdf()
+    store: dict = {}
+    with measure.compressed_kept(store):
+        first = document.copy().write_pdf()
+    assert first == plain and store
+    made.clear()
+    with measure.compressed_kept(store):
+        again = document.copy().write_pdf()
+    assert again == plain and not made, "a stream was compressed again"
+    edited = HTML(string="<p>Another text altogether.</p>").render()
+    with measure.compressed_kept(store):
+        other = edited.write_pdf()
+    assert made and other == edited.write_pdf() != plain
