@@ -248,7 +248,7 @@ def child_final_html(edition: str, dump: str) -> None:
     _, _, _, final_args = renderer.lay_out_body(edition_model, geometry, options)  # every layout reused
     kept = renderer.reuse.layouts  # the last layout of each role
     htmls = [str(renderer.html(edition_model, geometry, options, part="body", **final_args))]
-    htmls += [kept[role][0] for role in ("questions", "glossary", "chronology") if role in kept]
+    htmls += [html for role, (html, _) in kept.items() if role == "questions" or role.startswith(("glossary", "chronology"))]
     Path(dump).write_text(json.dumps({"htmls": htmls, "base_url": str(THEME) + "/",
                                       "stylesheets": [str(s.path) for s in renderer.sheets]}), encoding="utf-8")
 

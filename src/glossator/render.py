@@ -32,7 +32,7 @@ from markupsafe import Markup
 
 from . import __version__, ids
 from .balance import balanced_title
-from .columns import column_starts, places, set_columns
+from .columns import places, set_columns
 from .errors import RenderError, finding
 from .model import BLEED_MM, PX_PER_PT, Edition, Geometry, Options, Where
 from .placement.engine import discrepancies, note_area, page_refs, place, too_long
@@ -63,6 +63,13 @@ class Rendered:
     layouts: int  # WeasyPrint layouts made for this build...
     reused: int  # ...and kept from the build before
     warnings: tuple = ()
+
+
+@dataclass(frozen=True)
+class GlossaryPage:
+    """One page of the print glossary, laid out on its own (Renderer.glossary_pages)."""
+    number: int  # 1-based, among the glossary's pages
+    terms: tuple  # the entries it holds (model.ComposedTerm), in order
 
 
 class Renderer:
@@ -249,32 +256,43 @@ class Renderer:
             html = self.html(edition, geometry, options, part="questions", first_page=len(pages) + 1, **final_args)
             pages += self.reuse.layout("questions", html, self.layout).pages
         if edition.glossary:
-            pages += self.lay_out_glossary(edition, geometry, options, final_args, len(pages) + 1).pages
+            pages += self.lay_out_glossary(edition, geometry, options, final_args, len(pages) + 1)
         if edition.chronology:
             html = self.html(edition, geometry, options, part="chronology", first_page=len(pages) + 1, **final_args)
             pages += self.reuse.layout("chronology", html, self.layout).pages
         return body.copy(pages)
 
     def lay_out_glossary(self, edition: Edition, geometry: Geometry, options: Options, final_args: dict,
-                         first_page: int):
-        """The glossary, its columns broken where glossary_columns foresaw, laid out once."""
+                         first_page: int) -> list:
+        """The glossary's pages: a page at a time, its columns broken where glossary_columns
+        foresaw them (glossary_pages), or, where it foresaw none or a page is not laid out
+        as foreseen (an edition's stylesheet may move things), the glossary whole, its
+        columns balanced by WeasyPrint itself, at its own cost."""
         columns = self.glossary_columns(edition, geometry, options, final_args["refs"])
+        pages = None if columns is None else self.glossary_pages(edition, geometry, options, final_args, first_page,
+                                                                 columns)
+        if pages is None:
+            html = self.html(edition, geometry, options, part="glossary", first_page=first_page, **final_args)
+            pages = self.reuse.layout("glossary", html, self.layout).pages
+        return pages
 
-        def html(columns) -> str:
-            breaks = None if columns is None else [ids.glossary(edition.glossary[i].id) for i in column_starts(columns)]
-            return self.html(edition, geometry, options, part="glossary", first_page=first_page,
-                             glossary_breaks=breaks, **final_args)
-
-        def lay_out(page_html: str):
-            document = self.layout(page_html)
-            if columns is None or glossary_places(document, edition) == places(columns):
-                return document
-            # Not where they were foreseen (an edition's stylesheet may move things):
-            # WeasyPrint balances the columns itself, as it did before, at its own cost.
-            self.reuse.made += 1  # a second layout of the glossary, counted as one
-            return self.layout(html(None))
-
-        return self.reuse.layout("glossary", html(columns), lay_out)
+    def glossary_pages(self, edition: Edition, geometry: Geometry, options: Options, final_args: dict,
+                       first_page: int, columns: list) -> list | None:
+        """Each page of the glossary laid out as a document of its own and kept by its HTML,
+        so that an edit lays out and draws again only the pages whose entries it changed. A
+        page after the first follows one, dropped, that sets the running head (as the body's
+        pages do: placement/pages.py). None if a page's entries are not where foreseen."""
+        pages = []
+        for index, page in enumerate(columns):
+            terms = tuple(edition.glossary[i] for column in page for i in column)
+            breaks = [ids.glossary(edition.glossary[column.start].id) for column in page[1:]]
+            html = self.html(edition, geometry, options, part="glossary", first_page=first_page + index - (index > 0),
+                             glossary_breaks=breaks, glossary_page=GlossaryPage(index + 1, terms), **final_args)
+            laid = self.reuse.layout(f"glossary-{index + 1}", html, self.layout).pages[1 if index else 0:]
+            if glossary_places(laid, [term.id for term in terms]) != places([page]):
+                return None
+            pages += laid
+        return pages
 
     def glossary_columns(self, edition: Edition, geometry: Geometry, options: Options, refs) -> list | None:
         """The glossary's entries by page and column (glossator.columns), from each entry's
@@ -372,7 +390,7 @@ class Renderer:
 
     def html(self, edition, geometry, options, part="all", plan=None, placement_css="", refs=None, inline_css="",
              inline_js="", sheet=(), first_page=1, question_pages=None, overview=None, note_pages=None,
-             body_page=None, glossary_breaks=None):
+             body_page=None, glossary_breaks=None, glossary_page=None):
         plan = plan or Plan()
         term_pages, event_pages = refs or ({}, {})
         with_body = part in ("body", "text")  # the print plan's parts ("all" is the web edition)
@@ -391,7 +409,7 @@ class Renderer:
                 timeline=timeline_for(edition, geometry) if part in ("all", "chronology") else None,
                 bleed_mm=BLEED_MM,
                 question_pages=question_pages or {}, overview=overview, note_pages=note_pages or {},
-                body_page=body_page, glossary_breaks=glossary_breaks,
+                body_page=body_page, glossary_breaks=glossary_breaks, glossary_page=glossary_page,
             )
         return mark_unbreakable(html)  # words no line can hold may break between letters
 
@@ -444,20 +462,19 @@ def timeline_for(edition: Edition, geometry: Geometry):
                           edition.meta.lang)
 
 
-def glossary_places(document, edition: Edition) -> list[tuple[int, int]] | None:
-    """(page, column) of each glossary entry as laid out, pages counted from the glossary's
-    first; None if an entry is on more than one page (split) or missing."""
+def glossary_places(pages, term_ids: list[str]) -> list[tuple[int, int]] | None:
+    """(page, column) of each glossary entry as laid out on pages; None if an entry is on
+    more than one page (split) or missing."""
     found: dict[str, list] = {}
-    first = next((p for p, page in enumerate(document.pages) if ids.GLOSSARY in page.anchors), 0)
-    for p, page in enumerate(document.pages[first:]):
-        lefts = {term.id: round(page.anchors[ids.glossary(term.id)][0], 1) for term in edition.glossary
-                 if ids.glossary(term.id) in page.anchors}
+    for p, page in enumerate(pages):
+        lefts = {term_id: round(page.anchors[ids.glossary(term_id)][0], 1) for term_id in term_ids
+                 if ids.glossary(term_id) in page.anchors}
         columns = sorted(set(lefts.values()))
         for term_id, left in lefts.items():
             found.setdefault(term_id, []).append((p, columns.index(left)))
-    if any(len(found.get(term.id, ())) != 1 for term in edition.glossary):
+    if any(len(found.get(term_id, ())) != 1 for term_id in term_ids):
         return None
-    return [found[term.id][0] for term in edition.glossary]
+    return [found[term_id][0] for term_id in term_ids]
 
 
 def paragraph_ids(edition: Edition) -> dict[str, str]:

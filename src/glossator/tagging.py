@@ -191,6 +191,8 @@ def _key(node, parts: dict[str, str]):
         return None
     if node.source.tag == "main":  # the article: laid out one page per document, one <main> a page
         return ("main",)
+    if node.source.id in (ids.GLOSSARY, ids.GLOSSARY_LIST):  # likewise the glossary: one a page
+        return ("id", node.source.id)
     return ("para", parts[node.source.id]) if node.source.id in parts else node.source.serial
 
 
