@@ -9,6 +9,7 @@ import pytest
 from conftest import make_edition, pdf_pages_text
 from glossator.pipeline import build
 from glossator.render import Renderer
+from test_glossary_columns import glossary_edition
 from test_reuse import edit_yaml, outputs
 
 NOTES = """\
@@ -109,3 +110,24 @@ def test_an_edited_template_measures_every_sheet_again(watched):
     built, measured = rebuild("template")
     assert sorted((part, len(entries)) for part, entries in measured) == [("glossary-sheet", 2), ("notes", 6)]
     assert "Green Zone (our own)" in pdf_text(built)
+
+
+def test_a_glossary_edit_lays_out_and_draws_only_the_glossary_page_of_its_entry(tmp_path):
+    """A glossary of two pages, each laid out on its own: a definition edited on the first
+    page (as long as it was: no entry moves) leaves the second page's layout and drawing."""
+    root = glossary_edition(tmp_path / "edition")
+    renderer = Renderer(root)
+    build(root, tmp_path / "first", renderer=renderer)
+    second = renderer.reuse.layouts["glossary-2"][1]
+    drawn = dict(renderer.drawn[next(iter(renderer.drawn))])
+    edit_yaml(root / "annotations" / "glossary.yaml",
+              lambda terms: terms[0].update(definition=terms[0]["definition"].replace("A branch", "Changed.", 1)))
+    warm = build(root, tmp_path / "warm", renderer=renderer)
+    build(root, tmp_path / "cold")
+    assert outputs(tmp_path / "warm") == outputs(tmp_path / "cold")
+    assert warm.layouts == 2  # the entry's sheet and the glossary's first page
+    assert renderer.reuse.layouts["glossary-2"][1] is second
+    now = renderer.drawn[next(iter(renderer.drawn))]
+    redrawn = [page for page, kept in now.items() if drawn.get(page) is not kept]
+    assert redrawn and not set(second.pages) & set(redrawn)
+    assert "Changed." in pdf_text(warm)
