@@ -117,3 +117,28 @@ def test_a_stream_compressed_for_one_pdf_is_not_compressed_again_and_an_edit_is(
     with measure.compressed_kept(store):
         other = edited.write_pdf()
     assert made and other == edited.write_pdf() != plain
+
+
+def test_a_page_with_groups_is_put_back_only_where_as_many_groups_come_before_it():
+    """A group (a box's opacity, an SVG's text anchored at its middle) is named by how many
+    the document has before it: a page drawn with groups is put back where as many come
+    before it, with the groups as drawn, and drawn again elsewhere; the PDF is pydyf's own."""
+    from weasyprint import HTML
+
+    html = ("<p style='opacity: .5'>Half</p><svg width='100' height='20'><text x='50' y='10' "
+            "text-anchor='middle'>Mid</text></svg><p style='break-before: page; opacity: .5'>Again</p>")
+    document = HTML(string=html).render()
+    first, second = document.pages
+    alone = document.copy([second])
+    plain = alone.copy().write_pdf()
+    store: dict = {}
+    with measure.pages_drawn_kept(store):
+        assert alone.copy().write_pdf() == plain
+    assert set(store) == {second}, "the page with a group was not kept"
+    kept = store[second]
+    with measure.pages_drawn_kept(store):
+        again = alone.copy().write_pdf()
+    assert store[second] is kept and again == plain
+    with measure.pages_drawn_kept(store):  # a page with groups before it now: drawn again
+        both = document.copy().write_pdf()
+    assert store[second] is not kept and both == document.copy().write_pdf()

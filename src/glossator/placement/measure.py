@@ -280,10 +280,12 @@ def pages_drawn_kept(store: dict):
 
     def paint(page, stream, scale=1):
         kept = store.get(page)
-        if kept is None or kept[0] != scale:
+        if kept is None or kept[:2] != (scale, len(stream._resources["XObject"])):
             kept = drawn(page, stream, scale)
-        _, ops, fonts, states, tags, keep = kept
+        _, _, ops, fonts, states, groups, tags, keep = kept
         stream.stream.extend(ops)
+        for key, group in groups.items():
+            stream._resources["XObject"][key] = _twin(group, stream._resources["ColorSpace"])
         for pango_font, widths, to_unicode in fonts:
             font, _ = original_add_font(stream, pango_font)
             for table, new in ((font.widths, widths), (font.to_unicode, to_unicode)):
@@ -308,7 +310,7 @@ def pages_drawn_kept(store: dict):
             return own[key][1], size
 
         before = {name: set(stream._resources[name]) for name in RESOURCES}
-        images, start = len(stream._images), len(stream.stream)
+        images, start, named = len(stream._images), len(stream.stream), len(stream._resources["XObject"])
         tags = None if stream._tags is None else dict(stream._tags)
         Stream.add_font = add_font
         try:
@@ -321,6 +323,10 @@ def pages_drawn_kept(store: dict):
         del stream.stream[start:]
         added = {name: [key for key in stream._resources[name] if key not in before[name]] for name in RESOURCES}
         states = {key: stream._resources["ExtGState"].pop(key) for key in added["ExtGState"]}
+        # Groups (an SVG's text anchored at its middle, a box's opacity) are named by how many
+        # the document has: kept as drawn, unwritten, and put back where as many come before.
+        groups = {key: stream._resources["XObject"].pop(key) for key in added["XObject"]
+                  if stream._resources["XObject"][key] is not None}  # None: an image (named for itself)
         if tags is not None:
             tags = {box: tag for box, tag in stream._tags.items() if box not in tags}
             stream._tags.clear()
@@ -329,10 +335,10 @@ def pages_drawn_kept(store: dict):
             shared, _ = original_add_font(stream, pango_font)
             missing = missing or font.missing != shared.missing
             shared.missing.update(font.missing)
-        keep = not missing and len(stream._images) == images and not any(added[name] for name in RESOURCES[1:]) \
-            and all(key[:1] in "aA" for key in states)
+        keep = not missing and len(stream._images) == images and not any(added[name] for name in RESOURCES[2:]) \
+            and len(groups) == len(added["XObject"]) and all(key[:1] in "aA" for key in states)
         fonts = [(pango_font, font.widths, font.to_unicode) for pango_font, font in own.values()]
-        return scale, ops, fonts, states, tags, keep
+        return scale, named, ops, fonts, states, groups, tags, keep
 
     Page.paint = paint
     try:
@@ -341,6 +347,24 @@ def pages_drawn_kept(store: dict):
         Page.paint = original_paint
         store.clear()
         store.update(used)
+
+
+def _twin(value, color_space):
+    """A copy of a group as drawn, to be written: writing a PDF puts references to its objects
+    in place of the group's resources (pdf._use_references), so the one kept stays unwritten.
+    Its colour spaces are the document's being written."""
+    import pydyf
+
+    if isinstance(value, pydyf.Stream):
+        twin = copy.copy(value)
+        twin.stream, twin.extra, twin.number, twin.offset = list(value.stream), _twin(value.extra, color_space), None, 0
+        return twin
+    if isinstance(value, dict):
+        twin = {key: color_space if key == "ColorSpace" else _twin(item, color_space) for key, item in value.items()}
+        return pydyf.Dictionary(twin) if isinstance(value, pydyf.Dictionary) else twin
+    if isinstance(value, pydyf.Array):
+        return pydyf.Array(_twin(item, color_space) for item in value)
+    return value
 
 
 @contextmanager
