@@ -97,8 +97,7 @@ class Renderer:
                                   undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
         self.env.globals["coalesce"] = coalesce
         self.env.filters["balanced_title"] = balanced_title
-        self.templates = b""  # the templates' digest: see read_templates
-        self.read_templates()
+        self.templates = b""  # the templates' digest, read as each build starts (after its checks): read_templates
         self.reuse = Reuse()  # layouts, note heights and font subsets, kept for the next build
         self.reuses: dict[str, Reuse] = {}  # ...one set per variant (--all builds them in turn)
         self.pdfs: dict[str, tuple] = {}  # variant -> (its pages, its PDF): see pdf_of
