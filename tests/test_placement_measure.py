@@ -142,3 +142,19 @@ def test_a_page_with_groups_is_put_back_only_where_as_many_groups_come_before_it
     with measure.pages_drawn_kept(store):  # a page with groups before it now: drawn again
         both = document.copy().write_pdf()
     assert store[second] is not kept and both == document.copy().write_pdf()
+
+
+def test_a_page_whose_mask_names_a_group_is_drawn_again_as_weasyprint_draws_it():
+    """A mask is a state naming a group: such a page is drawn every time, its group left
+    where the state finds it, and the PDF is pydyf's own."""
+    from weasyprint import HTML
+
+    html = ("<svg width='100' height='40'><defs><mask id='m'><rect width='50' height='40' fill='white'/></mask>"
+            "</defs><rect width='100' height='40' fill='red' mask='url(#m)'/></svg>")
+    document = HTML(string=html).render()
+    plain = document.copy().write_pdf()
+    store: dict = {}
+    for _ in range(2):
+        with measure.pages_drawn_kept(store):
+            assert document.copy().write_pdf() == plain
+        assert not store

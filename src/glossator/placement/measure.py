@@ -267,9 +267,12 @@ def pages_drawn_kept(store: dict):
 
     Each page is drawn with fonts of its own, empty, so that what it gives depends on it
     alone, then its glyphs join the document's fonts (each glyph's text as the first page
-    using it has it: as WeasyPrint would). A page that adds resources named by count
-    (groups, patterns, shadings, states: an SVG, a transparency) or draws a glyph no font
-    has is drawn every time: those names and glyph ids depend on the pages before it."""
+    using it has it: as WeasyPrint would). Groups are named by how many come before them:
+    a page that adds some (an SVG's text anchored at its middle, a box's opacity) is put
+    back, with copies of its groups as drawn, where as many come before it. A page that
+    adds other resources named by count (patterns, shadings, states: an SVG's gradient, a
+    mask) or draws a glyph no font has is drawn every time: those names and glyph ids
+    depend on the pages before it."""
     from pydyf import _to_bytes
     from weasyprint.document import Page
     from weasyprint.pdf.stream import Stream
@@ -323,10 +326,6 @@ def pages_drawn_kept(store: dict):
         del stream.stream[start:]
         added = {name: [key for key in stream._resources[name] if key not in before[name]] for name in RESOURCES}
         states = {key: stream._resources["ExtGState"].pop(key) for key in added["ExtGState"]}
-        # Groups (an SVG's text anchored at its middle, a box's opacity) are named by how many
-        # the document has: kept as drawn, unwritten, and put back where as many come before.
-        groups = {key: stream._resources["XObject"].pop(key) for key in added["XObject"]
-                  if stream._resources["XObject"][key] is not None}  # None: an image (named for itself)
         if tags is not None:
             tags = {box: tag for box, tag in stream._tags.items() if box not in tags}
             stream._tags.clear()
@@ -336,7 +335,11 @@ def pages_drawn_kept(store: dict):
             missing = missing or font.missing != shared.missing
             shared.missing.update(font.missing)
         keep = not missing and len(stream._images) == images and not any(added[name] for name in RESOURCES[2:]) \
-            and len(groups) == len(added["XObject"]) and all(key[:1] in "aA" for key in states)
+            and all(stream._resources["XObject"][key] is not None for key in added["XObject"]) \
+            and all(key[:1] in "aA" for key in states)  # None: an image; "s…": a state that may name a group
+        # Groups (an SVG's text anchored at its middle, a box's opacity) are named by how many
+        # the document has: kept as drawn, unwritten, and put back where as many come before.
+        groups = {key: stream._resources["XObject"].pop(key) for key in added["XObject"]} if keep else {}
         fonts = [(pango_font, font.widths, font.to_unicode) for pango_font, font in own.values()]
         return scale, named, ops, fonts, states, groups, tags, keep
 
@@ -349,22 +352,29 @@ def pages_drawn_kept(store: dict):
         store.update(used)
 
 
-def _twin(value, color_space):
+def _twin(value, color_space, twins: dict | None = None):
     """A copy of a group as drawn, to be written: writing a PDF puts references to its objects
     in place of the group's resources (pdf._use_references), so the one kept stays unwritten.
-    Its colour spaces are the document's being written."""
+    Its colour spaces are the document's being written; an object named twice (a group, and
+    a mask's state inside it naming that group) has one copy (twins: id -> copy)."""
     import pydyf
 
+    twins = {} if twins is None else twins
+    if id(value) in twins:
+        return twins[id(value)]
     if isinstance(value, pydyf.Stream):
-        twin = copy.copy(value)
-        twin.stream, twin.extra, twin.number, twin.offset = list(value.stream), _twin(value.extra, color_space), None, 0
-        return twin
-    if isinstance(value, dict):
-        twin = {key: color_space if key == "ColorSpace" else _twin(item, color_space) for key, item in value.items()}
-        return pydyf.Dictionary(twin) if isinstance(value, pydyf.Dictionary) else twin
-    if isinstance(value, pydyf.Array):
-        return pydyf.Array(_twin(item, color_space) for item in value)
-    return value
+        twin = twins[id(value)] = copy.copy(value)
+        twin.stream, twin.number, twin.offset = list(value.stream), None, 0
+        twin.extra = _twin(value.extra, color_space, twins)
+    elif isinstance(value, dict):
+        twin = twins[id(value)] = pydyf.Dictionary() if isinstance(value, pydyf.Dictionary) else {}
+        twin.update({key: color_space if key == "ColorSpace" else _twin(item, color_space, twins)
+                     for key, item in value.items()})
+    elif isinstance(value, pydyf.Array):
+        twin = twins[id(value)] = pydyf.Array(_twin(item, color_space, twins) for item in value)
+    else:
+        return value
+    return twin
 
 
 @contextmanager
