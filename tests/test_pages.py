@@ -156,7 +156,7 @@ def laid_out_pages(root, edition, plan) -> list[str]:
 
     renderer = Renderer(root)
     seen = []
-    renderer.layout = lambda html: seen.append(html) or Laid([None, None])
+    renderer.layout = lambda html: seen.append(html) or Laid([None, None])  # the first sets the heads
     options = Options()
     renderer.lay_out_pages(edition, geometry_for(options), options,
                            dict(plan=plan, refs=({}, {}), placement_css=""))

@@ -180,10 +180,18 @@ class Renderer:
             # The rules for the ids on the page, in their order: found from the page's ids,
             # not by looking for every note's id in it (that grew with the article).
             placed = "\n".join(rule for _, rule in sorted(rules[i] for i in set(_IDS.findall(html)) if i in rules))
-            document = self.reuse.layout(f"body-{page.number}", html.replace(PLACEMENT, placed), self.layout)
+            document = self.reuse.layout(f"body-{page.number}", html.replace(PLACEMENT, placed),
+                                         self.layout if page.number == 1 else self.page_layout)
             documents.append(document)
-            pages += document.pages[1:] if page.number > 1 else document.pages  # the first sets the heads
+            pages += document.pages
         return documents[0].copy(pages)
+
+    def page_layout(self, html: str):
+        """A body page after the first, laid out on its own: its first page, which sets the
+        running heads, is dropped at once, so that its boxes are not kept with the page's."""
+        document = self.layout(html)
+        document.pages = document.pages[1:]
+        return document
 
     def measure_text(self, edition: Edition, geometry: Geometry, options: Options, plan: Plan) -> Measured:
         """Where every line, call and block of the body lands with the plan's page breaks
