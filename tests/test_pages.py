@@ -13,7 +13,7 @@ from glossator.model import Options
 from glossator.pipeline import check
 from glossator.placement.pages import body_pages, element_kinds
 from glossator.placement.plan import Plan
-from glossator.render import Renderer
+from glossator.render import SHEET_MOST, Renderer, in_sheets
 from glossator.styles import counts_siblings, read_stylesheets
 from glossator.variants import geometry_for
 from test_reuse import edit_yaml, outputs
@@ -201,3 +201,17 @@ def test_the_elements_before_a_page_are_the_last_of_each_kind_unless_the_stylesh
     edition, plan = long_edition(tmp_path / "counting", 12, css=counting)
     pages = laid_out_pages(tmp_path / "counting", edition, plan)
     assert pages[-1].count('style="display: none"') == len(every[-1].before)
+
+
+def test_notes_are_measured_on_sheets_of_a_bounded_size():
+    """A long article's notes are measured a sheet of at most SHEET_MOST at a time, not all on
+    one (whose layout, held whole, took more memory than any other step of the build)."""
+    sheets = []
+
+    def measure_sheet(keys):
+        sheets.append(list(keys))
+        return {k: float(k) for k in keys}
+
+    keys = list(range(2 * SHEET_MOST + 1))
+    assert in_sheets(measure_sheet)(keys) == {k: float(k) for k in keys}
+    assert [len(s) for s in sheets] == [SHEET_MOST, SHEET_MOST, 1] and sum(sheets, []) == keys

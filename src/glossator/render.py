@@ -214,7 +214,7 @@ class Renderer:
             anchors = self.layout(html).pages[0].anchors
             return {k: anchors[ids.sheet(*k)][3] - anchors[ids.sheet(*k)][1] for k in keys}
 
-        measured = self.reuse.note_heights(sheets, measure_sheet)
+        measured = self.reuse.note_heights(sheets, in_sheets(measure_sheet))
         return {n.number: ((measured[(n.number, "pointer")],) * 2 if n.number in long
                            else (measured[(n.number, "margin")], measured[(n.number, "foot")]))
                 for n in edition.notes}
@@ -408,6 +408,24 @@ def html_assets() -> dict[str, bytes]:
 
 
 # --- measuring ---------------------------------------------------------------------------
+
+# The most notes measured on one sheet: a sheet's layout (its boxes, their text) is held
+# whole until it is measured, so one sheet for every note of a long article held more
+# memory than any other step of its build.
+SHEET_MOST = 100
+
+
+def in_sheets(measure_sheet, most: int = SHEET_MOST):
+    """measure_sheet(keys) -> {key: height}, made on sheets of at most `most` keys each
+    (a height does not depend on what else is on the sheet)."""
+    def measure(keys: list) -> dict:
+        found = {}
+        for start in range(0, len(keys), most):
+            found.update(measure_sheet(keys[start:start + most]))
+        return found
+
+    return measure
+
 
 def timeline_for(edition: Edition, geometry: Geometry):
     """The chronology drawn to scale across the appendix page's full width."""
