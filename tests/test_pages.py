@@ -8,6 +8,7 @@ import re
 import yaml
 
 from conftest import copy_bundled, html_elements, make_edition, pdf_pages_text
+from glossator import ids
 from glossator.commands.build import build
 from glossator.model import Options
 from glossator.pipeline import check
@@ -68,6 +69,9 @@ def test_each_page_holds_its_blocks_and_the_parts_of_split_paragraphs(tmp_path):
         [(first.id, None), (quote.id, None), (second.id, None)]
     assert [page.last for page in pages] == [False, False, False, False, True]
     assert [page.start for page in pages] == [None, quote.id, split, again, heading.id]
+    # The back matter may start a page of its own: that break is the last page's.
+    with_back = body_pages(edition, Plan(breaks=(quote.id, split, ids.BACK_MATTER)))
+    assert [page.breaks for page in with_back] == [(), (quote.id,), (split, ids.BACK_MATTER)]
     assert [page.blocks for page in body_pages(edition, Plan())] == [{b.id: (None, None) for b in edition.blocks}]
 
 

@@ -339,8 +339,8 @@ class Renderer:
         term_pages, event_pages = refs or ({}, {})
         with_body = part in ("body", "text")  # the print plan's parts ("all" is the web edition)
         planned = self.planned(edition, plan, with_body)
-        # A page laid out on its own: only its own break (the others' rules would match nothing).
-        breaks = plan.breaks if body_page is None else (body_page.start,) if body_page.start else ()
+        # A page laid out on its own: only the breaks on it (the others' rules would match nothing).
+        breaks = plan.breaks if body_page is None else body_page.breaks
         with template_errors(self.root, self.template_folders):  # R101, R105 at the template's line
             template = self.env.get_template("edition.html.j2")
             html = self.env.render(

@@ -35,6 +35,7 @@ class BodyPage:
     last: bool  # the back matter follows the article on this page
     start: str | None  # the id the plan starts it at (a block's, or a word's), None for the first
     span: tuple[int, int] = (0, 0)  # the page's blocks: edition.blocks[span[0]:span[1]]
+    breaks: tuple = ()  # the plan's breaks on the page: its start's, and on the last, any after the article
 
 
 def body_pages(edition: Edition, plan: Plan, every: bool = False) -> list[BodyPage]:
@@ -48,6 +49,8 @@ def body_pages(edition: Edition, plan: Plan, every: bool = False) -> list[BodyPa
     starts = set(plan.breaks)
     cuts = [0] + [i for i, (block, word) in enumerate(elements) if (word or block.id) in starts]
     kinds = element_kinds(edition, plan)
+    # A break before no element of the article (the back matter's) is the last page's.
+    after = tuple(b for b in plan.breaks if b not in {word or block.id for block, word in elements})
     index = {block.id: i for i, block in enumerate(edition.blocks)}
     pages, last_of_kind = [], {}  # kind -> its last element before the page, in reading order
     for number, (first, end) in enumerate(zip(cuts, cuts[1:] + [len(elements)]), start=1):
@@ -60,7 +63,9 @@ def body_pages(edition: Edition, plan: Plan, every: bool = False) -> list[BodyPa
         start = (elements[first][1] or elements[first][0].id) if number > 1 and first < len(elements) else None
         before = tuple(elements[:first]) if every else tuple(last_of_kind.values())
         span = (index[elements[first][0].id], index[elements[end - 1][0].id] + 1) if first < end else (0, 0)
-        pages.append(BodyPage(number, blocks, before, end == len(elements), start, span))
+        last = end == len(elements)
+        breaks = ((start,) if start else ()) + (after if last else ())
+        pages.append(BodyPage(number, blocks, before, last, start, span, breaks))
         for element in elements[first:end]:
             kind = kinds(*element)
             last_of_kind.pop(kind, None)  # moved to the end: the order is that of the last ones
