@@ -7,12 +7,16 @@ import re
 
 import yaml
 
-from conftest import copy_bundled, make_edition, pdf_pages_text
+from conftest import copy_bundled, html_elements, make_edition, pdf_pages_text
+from glossator import ids
 from glossator.commands.build import build
+from glossator.model import Options
 from glossator.pipeline import check
-from glossator.placement.pages import body_pages
+from glossator.placement.pages import body_pages, element_kinds
 from glossator.placement.plan import Plan
-from glossator.render import Renderer
+from glossator.render import SHEET_MOST, Renderer, in_sheets
+from glossator.styles import counts_siblings, read_stylesheets
+from glossator.variants import geometry_for
 from test_reuse import edit_yaml, outputs
 
 ARTICLE = """\
@@ -65,6 +69,9 @@ def test_each_page_holds_its_blocks_and_the_parts_of_split_paragraphs(tmp_path):
         [(first.id, None), (quote.id, None), (second.id, None)]
     assert [page.last for page in pages] == [False, False, False, False, True]
     assert [page.start for page in pages] == [None, quote.id, split, again, heading.id]
+    # The back matter may start a page of its own: that break is the last page's.
+    with_back = body_pages(edition, Plan(breaks=(quote.id, split, ids.BACK_MATTER)))
+    assert [page.breaks for page in with_back] == [(), (quote.id,), (split, ids.BACK_MATTER)]
     assert [page.blocks for page in body_pages(edition, Plan())] == [{b.id: (None, None) for b in edition.blocks}]
 
 
@@ -126,3 +133,92 @@ def test_an_editions_counter_runs_on_across_pages_and_the_body_is_then_one_docum
     counted = sorted(int(n) for n in re.findall(r"§(\d+)§", text))  # restarted on a page: repeats
     paragraphs = sum(1 for b in check(root).edition.blocks if b.kind == "paragraph")
     assert counted == list(range(1, paragraphs + 1))
+
+
+# --- each page's work does not grow with the article ------------------------------------------
+
+def long_edition(root, copies: int, css: str | None = None):
+    """ARTICLE's body `copies` times over, and a plan that starts a page at each heading and
+    splits each copy's second paragraph: every page after the first holds the same blocks."""
+    head, body = ARTICLE.split("---\n\n")[0] + "---\n\n", ARTICLE.split("---\n\n")[1]
+    make_edition(root, head + body * copies)
+    if css is not None:
+        (root / "styles").mkdir()
+        (root / "styles" / "edition.css").write_text(css, encoding="utf-8")
+    edition = check(root).edition
+    splits = [next(p.target for i, p in enumerate(b.pieces) if p.kind == "word" and i > 6)
+              for b in edition.blocks if b.kind == "paragraph" and "split here" in "".join(p.text for p in b.pieces)]
+    headings = [b.id for b in edition.blocks if b.kind == "heading"]
+    return edition, Plan(breaks=tuple(x for pair in zip(splits, headings) for x in pair))
+
+
+def laid_out_pages(root, edition, plan) -> list[str]:
+    """The HTML of each page lay_out_pages lays out, without laying any out."""
+    class Laid:
+        def __init__(self, pages):
+            self.pages = pages
+
+        def copy(self, pages):
+            return Laid(pages)
+
+    renderer = Renderer(root)
+    seen = []
+    renderer.layout = lambda html: seen.append(html) or Laid([None, None])  # the first sets the heads
+    options = Options()
+    renderer.lay_out_pages(edition, geometry_for(options), options,
+                           dict(plan=plan, refs=({}, {}), placement_css=""))
+    return seen
+
+
+def test_a_pages_html_holds_its_own_blocks_and_a_bounded_number_of_others(tmp_path):
+    """Each page's HTML, laid out on its own, is as long for the last pages of a long article as
+    for the first: what precedes it is not repeated, nor are the other pages' breaks."""
+    edition, plan = long_edition(tmp_path / "long", 30)
+    pages = laid_out_pages(tmp_path / "long", edition, plan)
+    assert len(pages) == 2 * 30 + 1
+    # Pages 3 on: a heading, a paragraph, a paragraph, a pull quote and a paragraph's first
+    # part; or its second part; from page 5, every kind of block has come before. The last
+    # adds the back matter.
+    counts = [len(html_elements(html)) for html in pages[4:-1]]
+    assert set(counts[0::2]) == {counts[0]} and set(counts[1::2]) == {counts[1]}
+    last = pages[-2]
+    assert last.count('style="display: none"') <= 5 and last.count("break-before: page") <= 1
+
+
+def test_the_elements_before_a_page_are_the_last_of_each_kind_unless_the_stylesheet_counts(tmp_path):
+    edition, plan = long_edition(tmp_path / "long", 12)
+    every = body_pages(edition, plan, every=True)
+    for page, whole in zip(body_pages(edition, plan), every):
+        assert len(page.before) <= 5
+        assert page.before[-1:] == whole.before[-1:]  # the element just before the page: for `+`
+        assert set(page.before) <= set(whole.before) and [e for e in whole.before if e in page.before] == \
+            list(page.before)  # in reading order
+        kinds = element_kinds(edition, plan)
+        assert {kinds(*e) for e in page.before} == {kinds(*e) for e in whole.before}  # for `~`, :first-of-type
+    assert len(every[-1].before) > 50
+
+    counting = ".article .para:nth-child(3n) { color: red; }\n"
+    assert not counts_siblings(read_stylesheets(tmp_path / "long"))
+    for css, counts in ((counting, True), ("@media print { h2 + .para ~ .para { color: red; } }", True),
+                        (".pullquote + .para, h2.section ~ .para { color: red; }", False),
+                        ("@font-face { font-family: X; src: url(x.otf); unicode-range: U+0-7F, U+A0+; }", False)):
+        (tmp_path / "styles").mkdir(exist_ok=True)
+        (tmp_path / "styles" / "edition.css").write_text(css, encoding="utf-8")
+        assert counts_siblings(read_stylesheets(tmp_path)) is counts, css
+    edition, plan = long_edition(tmp_path / "counting", 12, css=counting)
+    pages = laid_out_pages(tmp_path / "counting", edition, plan)
+    assert pages[-1].count('style="display: none"') == len(every[-1].before)
+
+
+def test_notes_are_measured_on_sheets_of_a_bounded_size():
+    """A long article's notes are measured a sheet of at most SHEET_MOST at a time, not all on
+    one (whose layout, held whole, took more memory than any other step of the build)."""
+    sheets = []
+
+    def measure_sheet(keys):
+        sheets.append(list(keys))
+        return {k: float(k) for k in keys}
+
+    keys = list(range(2 * SHEET_MOST + 1))
+    assert in_sheets(measure_sheet)(keys) == {k: float(k) for k in keys}
+    assert [len(s) for s in sheets] == [SHEET_MOST, SHEET_MOST, 1] and sum(sheets, []) == keys

@@ -23,6 +23,7 @@ import dataclasses
 import functools
 import hashlib
 import logging
+import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -44,7 +45,7 @@ from .placement.plan import Plan, placement_css
 from .questions import question_pages
 from .reuse import Reuse
 from .sandbox import BoundedSandbox, TemplateFolder, template_errors
-from .styles import flows_across_pages, inlined, read_stylesheets
+from .styles import counts_siblings, flows_across_pages, inlined, read_stylesheets
 from .timeline import build_timeline
 from .unbreakable import mark_unbreakable
 from .variants import statistics
@@ -52,6 +53,7 @@ from .variants import statistics
 THEME = Path(str(resources.files("glossator") / "theme"))
 TEMPLATES = Path(str(resources.files("glossator") / "templates"))
 PLACEMENT = "/* placed here */"  # stands in for them in a page's HTML: see lay_out_pages
+_IDS = re.compile(r' id="([^"]+)"')  # an element's id, in HTML the templates made
 MAX_PASSES = 40  # rounds of placement; one is the rule, a second where a prediction was off
 
 
@@ -85,6 +87,7 @@ class Renderer:
         self.font_config = EditionFonts()  # the @font-face fonts only, none of the machine's
         self.sheets = read_stylesheets(root)  # regular UTF-8 files only, read once
         self.one_body = flows_across_pages(self.sheets)  # counters or strings the pages must share
+        self.counts_siblings = counts_siblings(self.sheets)  # a page needs every element before it
         self.stylesheets = [CSS(string=sheet.text, base_url=sheet.path.as_uri(), font_config=self.font_config,
                                 url_fetcher=self.fetcher) for sheet in self.sheets]
         self.fetcher.check()  # what @import and @font-face asked for, refused: an error now
@@ -103,6 +106,7 @@ class Renderer:
         self.pdfs: dict[str, tuple] = {}  # variant -> (its pages, its PDF): see pdf_of
         self.drawn: dict[tuple, dict] = {}  # kind of PDF -> each page drawn for it: see write_pdf
         self.compressed: dict[tuple, dict] = {}  # kind of PDF -> each stream compressed for it: likewise
+        self._planned = None  # ((edition, plan, with_body), what the template reads of them): see planned
 
     # --- the passes ---------------------------------------------------------------
 
@@ -179,16 +183,26 @@ class Renderer:
         if final_args["plan"].long or self.one_body:
             return self.reuse.layout("body", self.html(edition, geometry, options, part="body", **final_args),
                                      self.layout)
-        rules = {rule[1:rule.index(" ")]: rule for rule in final_args["placement_css"].splitlines()}
+        rules = {rule[1:rule.index(" ")]: (i, rule) for i, rule in enumerate(final_args["placement_css"].splitlines())}
         documents, pages = [], []
-        for page in body_pages(edition, final_args["plan"]):
+        for page in body_pages(edition, final_args["plan"], every=self.counts_siblings):
             html = self.html(edition, geometry, options, part="body", body_page=page,
                              **{**final_args, "placement_css": PLACEMENT})
-            placed = "\n".join(rule for ident, rule in rules.items() if f' id="{ident}"' in html)
-            document = self.reuse.layout(f"body-{page.number}", html.replace(PLACEMENT, placed), self.layout)
+            # The rules for the ids on the page, in their order: found from the page's ids,
+            # not by looking for every note's id in it (that grew with the article).
+            placed = "\n".join(rule for _, rule in sorted(rules[i] for i in set(_IDS.findall(html)) if i in rules))
+            document = self.reuse.layout(f"body-{page.number}", html.replace(PLACEMENT, placed),
+                                         self.layout if page.number == 1 else self.page_layout)
             documents.append(document)
-            pages += document.pages[1:] if page.number > 1 else document.pages  # the first sets the heads
+            pages += document.pages
         return documents[0].copy(pages)
+
+    def page_layout(self, html: str):
+        """A body page after the first, laid out on its own: its first page, which sets the
+        running heads, is dropped at once, so that its boxes are not kept with the page's."""
+        document = self.layout(html)
+        document.pages = document.pages[1:]
+        return document
 
     def measure_text(self, edition: Edition, geometry: Geometry, options: Options, plan: Plan) -> Measured:
         """Where every line, call and block of the body lands with the plan's page breaks
@@ -214,7 +228,8 @@ class Renderer:
             anchors = self.layout(html).pages[0].anchors
             return {k: anchors[ids.sheet(*k)][3] - anchors[ids.sheet(*k)][1] for k in keys}
 
-        measured = self.reuse.note_heights({key: (inputs, entry) for key, entry in entries.items()}, measure_sheet)
+        measured = self.reuse.note_heights({key: (inputs, entry) for key, entry in entries.items()},
+                                           in_sheets(measure_sheet))
         return {n.number: ((measured[(n.number, "pointer")],) * 2 if n.number in long
                            else (measured[(n.number, "margin")], measured[(n.number, "foot")]))
                 for n in edition.notes}
@@ -393,17 +408,15 @@ class Renderer:
         plan = plan or Plan()
         term_pages, event_pages = refs or ({}, {})
         with_body = part in ("body", "text")  # the print plan's parts ("all" is the web edition)
+        planned = self.planned(edition, plan, with_body)
+        # A page laid out on its own: only the breaks on it (the others' rules would match nothing).
+        breaks = plan.breaks if body_page is None else body_page.breaks
         with template_errors(self.root, self.template_folders):  # R101, R105 at the template's line
             template = self.env.get_template("edition.html.j2")
             html = self.env.render(
                 template,
-                edition=edition, geometry=geometry, options=options, part=part, ids=ids, breaks=plan.breaks,
-                splits=plan.splits(edition) if with_body else {},
-                split_blocks=plan.split_blocks(edition) if with_body else set(),
-                line_numbers=plan.numbered_lines(), kept_words=plan.kept_words(edition) if with_body else set(),
-                foot=plan.foot, foot_first=plan.foot_first, long=plan.long,
-                carried=plan.carried, carried_at=plan.carried_at,
-                placement_css=placement_css, inline_css=inline_css, inline_js=inline_js, term_pages=term_pages,
+                edition=edition, geometry=geometry, options=options, part=part, ids=ids, breaks=breaks,
+                **planned, long=plan.long, placement_css=placement_css, inline_css=inline_css, inline_js=inline_js, term_pages=term_pages,
                 event_pages=event_pages, generator=f"Glossator {__version__}", sheet=sheet, first_page=first_page,
                 timeline=timeline_for(edition, geometry) if part in ("all", "chronology") else None,
                 bleed_mm=BLEED_MM,
@@ -411,6 +424,18 @@ class Renderer:
                 body_page=body_page, glossary_breaks=glossary_breaks, glossary_page=glossary_page,
             )
         return mark_unbreakable(html)  # words no line can hold may break between letters
+
+    def planned(self, edition: Edition, plan: Plan, with_body: bool) -> dict:
+        """What the template reads of the plan, worked out once per plan and edition (each
+        over the whole article), not once per page laid out on its own."""
+        key = (edition, plan, with_body)
+        if self._planned is None or any(a is not b for a, b in zip(self._planned[0], key)):
+            self._planned = key, dict(
+                splits=plan.splits(edition) if with_body else {},
+                split_blocks=plan.split_blocks(edition) if with_body else set(),
+                line_numbers=plan.numbered_lines(), kept_words=plan.kept_words(edition) if with_body else set(),
+                foot=plan.foot, foot_first=plan.foot_first, carried=plan.carried, carried_at=plan.carried_at)
+        return self._planned[1]
 
     def layout(self, html: str):
         from weasyprint import HTML
@@ -453,6 +478,24 @@ def html_assets() -> dict[str, bytes]:
 
 
 # --- measuring ---------------------------------------------------------------------------
+
+# The most notes measured on one sheet: a sheet's layout (its boxes, their text) is held
+# whole until it is measured, so one sheet for every note of a long article held more
+# memory than any other step of its build.
+SHEET_MOST = 100
+
+
+def in_sheets(measure_sheet, most: int = SHEET_MOST):
+    """measure_sheet(keys) -> {key: height}, made on sheets of at most `most` keys each
+    (a height does not depend on what else is on the sheet)."""
+    def measure(keys: list) -> dict:
+        found = {}
+        for start in range(0, len(keys), most):
+            found.update(measure_sheet(keys[start:start + most]))
+        return found
+
+    return measure
+
 
 def timeline_for(edition: Edition, geometry: Geometry):
     """The chronology drawn to scale across the appendix page's full width."""

@@ -70,6 +70,34 @@ def flows_across_pages(sheets: tuple[Stylesheet, ...]) -> bool:
     return any(sheet.edition and _FLOWING.search(sheet.text) for sheet in sheets)
 
 
+def counts_siblings(sheets: tuple[Stylesheet, ...]) -> bool:
+    """Whether an edition's own stylesheet has a selector that counts an element's siblings
+    (:nth-child, :nth-of-type) or chains sibling combinators (`h2 + p ~ p`): then a page
+    laid out on its own needs every element before it, not the last of each kind
+    (placement/pages.py). The theme's own selectors need only the last of each kind."""
+    import tinycss2
+
+    def counting(rules) -> bool:
+        for rule in rules:
+            if rule.type == "qualified-rule":
+                for selector in tinycss2.serialize(rule.prelude).split(","):
+                    if _COUNTING.search(selector) or len(_SIBLING.findall(selector)) > 1:
+                        return True
+            elif rule.type == "at-rule" and rule.content is not None and rule.lower_at_keyword not in ("page", "font-face"):
+                if counting(tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True)):
+                    return True
+        return False
+
+    return any(sheet.edition and counting(tinycss2.parse_stylesheet(sheet.text, skip_comments=True,
+                                                                     skip_whitespace=True))
+               for sheet in sheets)
+
+
+_COUNTING = re.compile(r":nth-(?:child|of-type)\b", re.I)
+# A sibling combinator (or an attribute selector's ~=, counted too: the cost is only speed).
+_SIBLING = re.compile(r"[+~]")
+
+
 class Unreadable(Exception):
     def __init__(self, reason: str, fix: str, line: int = 0):
         super().__init__(reason)
