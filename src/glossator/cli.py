@@ -12,7 +12,7 @@ import os
 import sys
 
 from . import __version__
-from .commands import NAMES, report
+from .commands import NAMES, report, show_cause
 from .errors import GlossatorError, UsageError, printable
 
 INTERNAL = 70  # a bug: never for a foreign input
@@ -44,10 +44,7 @@ def main(argv=None) -> int:
         print(f"glossator: {printable(str(exc))}", file=sys.stderr)  # it may quote a file name or its text
         return exc.exit_code
     except GlossatorError as exc:
-        if os.environ.get("GLOSSATOR_DEBUG") and exc.__cause__ is not None:
-            import traceback  # only when asked for: check starts faster without it
-
-            traceback.print_exception(exc.__cause__)  # the foreign error behind a finding (R102)
+        show_cause(exc)
         report(exc.findings)
         print(f"glossator: {args.command} failed; previous outputs were left as they were.", file=sys.stderr)
         return exc.exit_code

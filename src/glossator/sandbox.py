@@ -268,7 +268,7 @@ def template_errors(root: Path, folders: tuple[Path, ...]):
         raise failed(finding("R101", where, reason=str(exc).replace(str(root) + "/", ""))) from exc
     except Exception as exc:  # 1/0, "a" + 1...: a fault of the edition's template code, not Glossator's
         where = template_place(exc, root, folders)
-        if not where.path.startswith("templates/"):
+        if not in_edition(where):
             raise
         raise failed(finding("R101", where, reason=f"{type(exc).__name__}: {exc}")) from exc
 
@@ -276,7 +276,12 @@ def template_errors(root: Path, folders: tuple[Path, ...]):
 def failed(found) -> GlossatorError:
     """A template's error: the edition's problem (exit 1, as `check` finds a syntax error)
     where it is in the edition's own templates/, a rendering failure (exit 3) in Glossator's."""
-    return (InputError if found.path.startswith("templates/") else RenderError)([found])
+    return (InputError if in_edition(found) else RenderError)([found])
+
+
+def in_edition(where) -> bool:
+    """Whether a template's place (a Where, or a finding at it) is in the edition's own templates/."""
+    return where.path.startswith("templates/")
 
 
 def template_place(exc: BaseException, root: Path, folders: tuple[Path, ...]) -> Where:

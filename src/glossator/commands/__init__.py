@@ -5,6 +5,7 @@ top, so `glossator check` starts fast. Helpers shared by commands live here.
 """
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -24,6 +25,14 @@ def edition_root(path: str) -> Path:
 def report(findings) -> None:
     for f in findings:
         print(f.format(), file=sys.stderr)
+
+
+def show_cause(exc: BaseException) -> None:
+    """With GLOSSATOR_DEBUG set, the foreign error behind a finding (R102), with its traceback."""
+    if os.environ.get("GLOSSATOR_DEBUG") and exc.__cause__ is not None:
+        import traceback  # only when asked for: check starts faster without it
+
+        traceback.print_exception(exc.__cause__)
 
 
 def in_folder(f: Finding, prefix: str) -> Finding:

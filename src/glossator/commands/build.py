@@ -3,7 +3,6 @@ Several editions (`glossator build A B C`) are built in parallel (course.py)."""
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from dataclasses import replace
@@ -14,7 +13,7 @@ from ..model import PAPERS, PDF_VARIANTS, Options
 from ..pipeline import build
 from ..variants import VARIANTS
 from ..write import output_folder
-from . import display, edition_root, in_folder, report
+from . import display, edition_root, in_folder, report, show_cause
 
 
 def add_parser(sub) -> None:
@@ -90,10 +89,7 @@ def run_one(root: Path, out, options: Options) -> int:
     try:
         built = build(root, out, options, own_process=True)
     except GlossatorError as exc:
-        if os.environ.get("GLOSSATOR_DEBUG") and exc.__cause__ is not None:
-            import traceback
-
-            traceback.print_exception(exc.__cause__)  # the foreign error behind a finding (R102)
+        show_cause(exc)
         report(from_here(exc.findings, prefix))
         print(f"glossator: build failed; {left_behind(root, out)}", file=sys.stderr)
         return exc.exit_code
