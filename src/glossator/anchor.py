@@ -134,8 +134,11 @@ class Anchorer:
     def _find_exact(self, quote: str) -> list[Candidate]:
         found = []
         for index, block in self.paragraphs:
-            for m in re.finditer(re.escape(quote), block.text):
-                found.append(Candidate(Span(index, m.start(), m.end()), block.number, m.group()))
+            start = block.text.find(quote) if quote else -1
+            while start != -1:  # each match after the last, as a search for the words would find them
+                end = start + len(quote)
+                found.append(Candidate(Span(index, start, end), block.number, quote))
+                start = block.text.find(quote, end)
         return found
 
     def _find_folded(self, quote: str, casefold: bool) -> list[Candidate]:
