@@ -396,3 +396,16 @@ def test_check_piped_into_a_reader_that_stops_early_ends_quietly(tmp_path):
     err = process.stderr.read().decode()
     assert process.wait(timeout=120) == cli.BROKEN_PIPE
     assert err == "", err
+
+
+def test_the_command_imports_are_set_aside_from_the_cycle_collector():
+    """A cold `check` is mostly imports: their objects are frozen (not traced again by every
+    collection), and the collector is left as it was found, on or off."""
+    import subprocess
+    import sys
+
+    code = ("import gc\nfrom glossator.cli import parser\n"
+            "parser(); on = (gc.isenabled(), gc.get_freeze_count() > 10_000)\n"
+            "gc.disable(); parser(); print(on, gc.isenabled())")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.stdout.strip() == "(True, True) False", result.stdout + result.stderr

@@ -7,14 +7,12 @@ Only the CLI and the command modules print; only this module exits. Exit codes:
 from __future__ import annotations
 
 import argparse
-import contextlib
-import gc
 import importlib
 import os
 import sys
 
 from . import __version__
-from .commands import NAMES, report, show_cause
+from .commands import NAMES, imports_set_aside, report, show_cause
 from .errors import GlossatorError, UsageError, printable
 
 INTERNAL = 70  # a bug: never for a foreign input
@@ -26,28 +24,10 @@ def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="glossator", description="Build printable annotated editions.")
     top.add_argument("--version", action="version", version=f"glossator {__version__}")
     sub = top.add_subparsers(dest="command", metavar="COMMAND")
-    with startup():
+    with imports_set_aside():
         for name in NAMES:
             command(name).add_parser(sub)
     return top
-
-
-@contextlib.contextmanager
-def startup():
-    """Importing the commands makes about 28,000 objects that live as long as the process:
-    the cycle collector is paused while they are made, and then told to leave them alone
-    (gc.freeze) rather than scan them again and again, which took a tenth of `check`.
-    Frozen once per process: a later freeze would also hide whatever garbage the process
-    (a test run, say) had made in the meantime."""
-    enabled, first = gc.isenabled(), not gc.get_freeze_count()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if first:
-            gc.freeze()
-        if enabled:
-            gc.enable()
 
 
 def command(name: str):
