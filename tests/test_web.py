@@ -59,6 +59,15 @@ def test_one_paragraph_is_one_p_and_no_print_wording(page, edition):
         assert print_only not in text
 
 
+def test_the_article_copies_from_the_web_page_as_written(page):
+    """Text copied from the web page carries no invisible character the article does not
+    have: the zero-width spaces that help WeasyPrint break lines are the PDF's alone."""
+    html = page.read_text(encoding="utf-8")
+    source = (REPO / "source" / "article.md").read_text(encoding="utf-8")
+    for invisible in ("\u200b", "\u200c", "\u2060"):
+        assert html.count(invisible) == source.count(invisible), repr(invisible)
+
+
 def test_calls_and_notes_keep_their_ids_and_notes_follow_their_block(page, edition):
     elements = html_elements(page.read_text(encoding="utf-8"))
     ids = [a.get("id") for _, a in elements]

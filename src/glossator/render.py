@@ -534,13 +534,14 @@ def short_line_warnings(edition: Edition, measured: Measured, geometry: Geometry
     return tuple(found)
 
 
-def coalesce(pieces, kept_words, splits=(), start=None, stop=None) -> list:
+def coalesce(pieces, kept_words, splits=(), start=None, stop=None, for_weasyprint=True) -> list:
     """Pieces ready to print: word markers dropped unless the paragraph is split there
     (or a line number or note needs them), and neighbouring text of the same style
     merged, so that a styled phrase is one inline box (fewer boxes, fewer chances for
     WeasyPrint's line breaker to stumble). start, stop: only those from the split at word
     `start` up to the split at word `stop` (one page's part of the paragraph), each made
-    as it is in the whole paragraph."""
+    as it is in the whole paragraph. for_weasyprint: False for the web edition, which a
+    browser sets and a reader copies from: no break hint for WeasyPrint's sake in its text."""
     out = []
     for piece in pieces:
         if piece.kind == "word" and piece.target not in kept_words:
@@ -555,7 +556,8 @@ def coalesce(pieces, kept_words, splits=(), start=None, stop=None) -> list:
             # unsplit, so no space may stay at its end (with a zero-width space after it, a
             # space is not dropped at the line's end, and the line no longer fits).
             out[-1] = dataclasses.replace(last, text=last.text.rstrip())
-        elif last is not None and last.kind == "text" and last.text[-1:].isspace() and _style(last) == _PLAIN:
+        elif (for_weasyprint and last is not None and last.kind == "text" and last.text[-1:].isspace()
+              and _style(last) == _PLAIN):
             # WeasyPrint 70 can miss the break opportunity at a space that ends one
             # inline box when the next begins an element (issue #1614), and then breaks
             # the line after its first word. A zero-width space after the space gives it
