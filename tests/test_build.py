@@ -174,3 +174,43 @@ def test_a_finding_with_no_file_is_said_without_an_empty_place():
 
     said = finding("R103", None, reason="the call of note 1 moved").format()
     assert said.startswith("R103 layout did not settle: the call of note 1 moved"), said
+
+
+def test_a_copy_an_earlier_build_left_is_named_when_an_input_changed_since(tmp_path):
+    """A teacher who rebuilds the reader's copy after an edit is told that the student copy
+    beside it was not made again, and how to make it (and the copy is left alone)."""
+    import os
+
+    from conftest import make_edition
+
+    root = make_edition(tmp_path / "ed", notes="- id: quds\n  quote: the Quds Force\n  body: Iran's foreign arm.\n")
+    student = root / "output" / "a-small-test-article-student.pdf"
+    student.parent.mkdir()
+    student.write_bytes(b"last week's copy")
+    os.utime(student, (1, 1))
+    result = run_cli("build", root)
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"^\S*ed/output/a-small-test-article-student\.pdf: O106 a copy made before "
+                     r"(source/article\.md|annotations/notes\.yaml) last changed", result.stderr, re.M), result.stderr
+    assert "glossator build --all" in result.stderr
+    assert student.read_bytes() == b"last week's copy"
+
+
+def test_only_copies_older_than_the_newest_input_and_not_made_now_are_stale(tmp_path):
+    import os
+
+    from conftest import make_edition
+    from glossator.pipeline import stale_copies
+
+    root = make_edition(tmp_path / "ed")
+    out = root / "output"
+    out.mkdir()
+    for name in ("x-teacher.pdf", "x-student-booklet.pdf", "x-large-print.pdf", "x.pdf", "notes.txt"):
+        (out / name).write_bytes(b"old")
+        os.utime(out / name, (1, 1))
+    os.utime(root / "source" / "article.md", (100, 100))
+    os.utime(out / "x-large-print.pdf", (200, 200))  # made after the last edit
+    (root / "source" / ".article.md.swp").write_text("an editor's swap file")  # not an input
+    found = stale_copies(root, out, "x", made={"x.pdf", "x-teacher.pdf"})
+    assert [(f.code, f.path, f.severity) for f in found] == [("O106", "output/x-student-booklet.pdf", "warning")]
+    assert "source/article.md" in found[0].message

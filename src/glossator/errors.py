@@ -191,6 +191,10 @@ CODES: dict[str, Code] = {
     "O104": Code(ERROR, "another build is writing to {folder}; waited {seconds} s for it to finish",
                  "Another `glossator build` or `watch` writes there: wait for it and build again, "
                  "or pass --out DIR."),
+    "O106": Code(WARNING, "a copy made before {changed} last changed, which this build did not make again: "
+                 "it may not show the latest edits",
+                 "Build every copy again with `glossator build --all` (add --booklet for the folded booklet), or "
+                 "delete the old copy so that no one prints it."),
     "X101": Code(ERROR, "refused to read {url}: {reason}",
                  "A build reads only files inside the edition folder and data: URLs: copy the file into "
                  "the edition (e.g. styles/) and refer to it by a relative path."),

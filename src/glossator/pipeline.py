@@ -18,12 +18,14 @@ from .errors import ERROR, WARNING, Finding, GlossatorError, InputError, finding
 from .fonts import font_findings
 from .lint import article_findings
 from .load import load
-from .model import PAPERS, Annotations, Article, Edition, Options
+from .model import PAPERS, Annotations, Article, Edition, Options, Where
 from .questions import compose_questions, load_questions, note_audience_findings
 from .styles import read_stylesheets
 from .unbreakable import unbreakable_findings
 from .variants import READER, VARIANTS, booklet_filename, edition_for, filename, geometry_for
-from .write import output_folder, unchanged, write_outputs
+from .write import output_folder, touch, unchanged, write_outputs
+
+INPUTS = ("source", "annotations", "styles", "templates")  # the edition's folders a build reads
 
 
 @dataclass(frozen=True)
@@ -157,8 +159,51 @@ def _made(root: Path, folder: Path, checked: Checked, options: Options, renderer
     assets = html_assets() if f"{slug}.html" in main and not options.single_file else {}
     same = frozenset(folder / name for name, data in main.items() if unchanged(folder / name, data))
     files = write_outputs(folder, {**assets, **main})  # one replacement: all or nothing
+    for path in same:  # made now, though left as it was
+        touch(path)
+    warnings += stale_copies(root, folder, slug, set(main))
     return Built(tuple(path for path in files if path.name in main), pages, time.perf_counter() - start,
                  layouts, reused, tuple(warnings) + subsetter_warning(), same)
+
+
+def stale_copies(root: Path, folder: Path, slug: str, made: set[str]) -> list[Finding]:
+    """O106 for each copy of the edition (a classroom copy, a booklet) left in the output
+    folder by an earlier build, made before an input last changed: a teacher who rebuilt
+    the reader's copy would otherwise print last week's student copy."""
+    copies = {filename(slug, v) for v in VARIANTS} | {booklet_filename(slug, v) for v in VARIANTS}
+    newest = newest_input(root)
+    found = []
+    for name in sorted(copies - made):
+        try:
+            stale = newest is not None and (folder / name).stat().st_mtime < newest[0]
+        except OSError:
+            continue  # no such copy
+        if stale:
+            found.append(finding("O106", Where(edition_path(root, folder / name)), changed=newest[1]))
+    return found
+
+
+def edition_path(root: Path, path: Path) -> str:
+    """path as a finding names it: from the edition's folder if it is inside it (output/…)."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def newest_input(root: Path) -> tuple[float, str] | None:
+    """(time, path in the edition) of the input file changed last; editors' hidden files
+    (swap files, .DS_Store) are not inputs."""
+    times = []
+    for name in INPUTS:
+        for path in (root / name).rglob("*"):
+            if not any(part.startswith(".") for part in path.relative_to(root).parts):
+                try:
+                    if path.is_file():
+                        times.append((path.stat().st_mtime, path.relative_to(root).as_posix()))
+                except OSError:
+                    continue
+    return max(times, default=None)
 
 
 def subsetter_warning() -> tuple[Finding, ...]:

@@ -283,6 +283,15 @@ def remove_empty(folder: Path) -> None:
         pass  # not empty: not ours alone
 
 
+def touch(path: Path) -> None:
+    """Date a file now, as if written: a copy left as it was (unchanged) is as current as one
+    written, and must not be taken for one an earlier build left behind (pipeline.stale_copies)."""
+    try:
+        os.utime(path)
+    except OSError:
+        pass  # someone else's file, writable but not ours to date: it is only a hint
+
+
 def unchanged(path: Path, data: bytes) -> bool:
     """True if path is a real file already holding exactly data (the shipped fonts, mostly)."""
     try:

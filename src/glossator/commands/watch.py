@@ -28,10 +28,11 @@ from pathlib import Path
 
 from ..errors import GlossatorError, UsageError
 from ..model import Options
+from ..pipeline import INPUTS
 from . import display, edition_root, report, tune_collector
 from .build import add_build_options, options_from
 
-WATCHED = ("source", "annotations", "styles", "templates")  # what a build reads from the edition
+WATCHED = INPUTS  # what a build reads from the edition
 STEP_MS = 100  # a build starts once no file has changed for this long (editors save in bursts)
 DEBOUNCE_MS = 1600  # ...or after this long, if changes keep coming
 IDLE_MS = 200  # how soon the first build starts once the watch is live
