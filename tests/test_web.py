@@ -192,7 +192,7 @@ def test_a_folded_note_opens_and_the_stack_still_holds(browser, page):
     if not toggles:
         pytest.skip("no note is folded at this width")
     toggle = toggles[0]
-    assert toggle.accessible_name.startswith("Show all of note ")
+    assert toggle.accessible_name.startswith("Show more of note ")
     toggle.click()
     assert toggle.get_attribute("aria-expanded") == "true"
     assert "folded" not in toggle.find_element("xpath", "..").get_attribute("class")
@@ -340,6 +340,20 @@ def test_the_timeline_fills_the_chronologys_width_on_a_laptop(browser, page, wid
 
 
 @needs_browser
+@pytest.mark.parametrize("width", [PHONE, WIDE])
+def test_a_timeline_that_scrolls_says_so_under_it(browser, page, width):
+    """On a phone the timeline keeps its size and scrolls in its box: the caption tells the
+    student to swipe; where it fits the column, the caption does not."""
+    show(browser, page, width)
+    found = browser.execute_script(
+        "var s = document.querySelector('.timeline-scroll'), h = document.querySelector('.scroll-hint');"
+        "return [s.scrollWidth > s.clientWidth + 1, h.getBoundingClientRect().height > 0, h.textContent];")
+    scrolls, said, hint = found
+    assert scrolls == said == (width == PHONE), found
+    assert "swipe the timeline sideways" in hint
+
+
+@needs_browser
 @pytest.mark.parametrize("width", [320, PHONE])
 def test_no_sideways_scrolling_on_a_phone(browser, page, width):
     show(browser, page, width)
@@ -382,7 +396,7 @@ def test_printing_from_the_browser_keeps_every_note(browser, page, edition, tmp_
         first = " ".join(words(Markup(n.body_html).striptags()).split()[:6])
         assert first in text, f"note {n.number} is missing from the printed page: {first!r}"
         assert text.count(first) == 1
-    assert "Show all" not in text
+    assert "Show more" not in text
     assert printed.count("\f") <= 12  # a handout: the PDF edition has 9 pages
 
 

@@ -53,8 +53,8 @@
     if (!b && !folded && !p.opened) { return; }
     b = b || toggleFor(p);
     b.hidden = !(folded || p.opened);  // kept, not removed: it may have the focus
-    b.textContent = folded ? "Show all" : "Show less";
-    b.setAttribute("aria-label", (folded ? "Show all of note " : "Show less of note ") + p.call.textContent);
+    b.textContent = folded ? "Show more" : "Show less";  // of this note: "all" read as every note
+    b.setAttribute("aria-label", (folded ? "Show more of note " : "Show less of note ") + p.call.textContent);
     b.setAttribute("aria-expanded", String(!folded));
   }
 
