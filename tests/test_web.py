@@ -350,7 +350,7 @@ def test_a_timeline_that_scrolls_says_so_under_it(browser, page, width):
         "return [s.scrollWidth > s.clientWidth + 1, h.getBoundingClientRect().height > 0, h.textContent];")
     scrolls, said, hint = found
     assert scrolls == said == (width == PHONE), found
-    assert "swipe the timeline sideways" in hint
+    assert "Swipe the timeline sideways" in hint
 
 
 @needs_browser
