@@ -54,13 +54,16 @@ def display(path: Path) -> str:
 def imports_set_aside():
     """Importing the commands makes about 28,000 objects that live as long as the process:
     the cycle collector is paused while they are made, then told to leave them alone
-    (gc.freeze) rather than trace them again and again, which took a tenth of `check`."""
-    enabled = gc.isenabled()
+    (gc.freeze) rather than trace them again and again, which took a tenth of `check`.
+    Once per process: a later freeze would also hide from the collector whatever garbage
+    the process (a test run calling main() again and again) had made in the meantime."""
+    enabled, first = gc.isenabled(), not gc.get_freeze_count()
     gc.disable()
     try:
         yield
     finally:
-        gc.freeze()
+        if first:
+            gc.freeze()
         if enabled:
             gc.enable()
 
