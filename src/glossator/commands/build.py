@@ -33,18 +33,19 @@ def add_build_options(p, several: bool = False) -> None:
     else:
         p.add_argument("path", nargs="?", default=".", help="the edition folder (default: here)")
     p.add_argument("--out", metavar="DIR", help="write the outputs to DIR instead of PATH/output (one edition only)")
-    p.add_argument("--paper", choices=sorted(PAPERS), default="letter", help="paper size (default: letter)")
+    p.add_argument("--paper", type=str.lower, choices=sorted(PAPERS), default="letter",
+                   help="paper size (default: letter)")
     p.add_argument("--simplex", action="store_true", help="one-sided printing: every note in the right margin")
     p.add_argument("--no-paragraph-numbers", action="store_true", help="leave out the ¶ numbers in the margin")
     p.add_argument("--line-numbers", action="store_true", help="number every fifth line of the article")
     p.add_argument("--single-file", action="store_true",
                    help="one self-contained HTML, its fonts inside (subset, WOFF2), instead of fonts/ beside it")
     p.add_argument("--untagged", action="store_true", help="a smaller PDF without the structure screen readers use")
-    p.add_argument("--pdf-variant", choices=PDF_VARIANTS, default="", help="an archival PDF/A")
+    p.add_argument("--pdf-variant", type=str.lower, choices=PDF_VARIANTS, default="", help="an archival PDF/A")
     p.add_argument("--embed-sources", action="store_true",
                    help="with --pdf-variant pdf/a-3b: put the article and annotations inside the PDF")
     p.add_argument("--print-shop", action="store_true", help="PDF/X-4 with crop marks and a 3 mm bleed")
-    p.add_argument("--variant", choices=VARIANTS, default="reader",
+    p.add_argument("--variant", type=str.lower, choices=VARIANTS, default="reader",
                    help="which copy: reader (default), student, teacher or large-print")
     p.add_argument("--all", action="store_true", dest="all_variants",
                    help="every copy (reader, student, teacher, large print) and the booklet")

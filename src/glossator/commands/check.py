@@ -21,7 +21,7 @@ def add_parser(sub) -> None:
                                    "problems are found, 2 on bad usage.")
     p.add_argument("path", nargs="*", default=["."], metavar="PATH",
                    help="the edition folder, or several, checked one after another (default: here)")
-    p.add_argument("--format", choices=("text", "json"), default="text",
+    p.add_argument("--format", type=str.lower, choices=("text", "json"), default="text",
                    help="text lines (default), or one JSON object for programs (a list of them for several editions)")
     p.add_argument("--strict", action="store_true", help="count warnings as problems too (exit 1)")
 

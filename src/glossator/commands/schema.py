@@ -17,7 +17,7 @@ _SPECS = {spec.filename.removesuffix(".yaml"): spec for spec in schema.FILES}
 
 def add_parser(sub) -> None:
     p = sub.add_parser("schema", help="print the JSON Schema of an annotation file, for editors")
-    p.add_argument("kind", choices=sorted(_SPECS), help="which file's schema")
+    p.add_argument("kind", type=str.lower, choices=sorted(_SPECS), help="which file's schema")
 
 
 def run(args) -> int:
