@@ -214,7 +214,21 @@ CODES: dict[str, Code] = {
     "S133": Code(INFO, "straight quotes or '--' in the article ({what}; the first here): the build sets "
                  "them as curly quotes and dashes for lang {lang}",
                  "Nothing to do, unless an apostrophe must not curl as an opening quote (’90s, ’tis): write ’ "
-                 "there yourself. '--' prints as an en dash (–): write '---' where an em dash (—) is meant."),
+                 "there yourself.{dashes}"),
+    "S140": Code(ERROR, "footnote '{mark}': Glossator sets no footnotes in the article; its notes come from "
+                 "annotations/notes.yaml", "{fix}"),
+    "S141": Code(INFO, "an HTML comment is left out of the edition, as Pandoc leaves it out: “{text}”",
+                 "Nothing to do: comments are the author's own, never printed, and take no paragraph number."),
+    "S142": Code(WARNING, "fenced div '{fence}': its ':::' lines are left out and what it holds is set as "
+                 "ordinary paragraphs",
+                 "Glossator knows one kind of block, '::: pullquote' (a pull quote). Delete the ':::' lines "
+                 "to keep the text as paragraphs, or make it '::: pullquote'."),
+    "S143": Code(INFO, "heading attributes '{attributes}' are left out (Glossator gives headings ids of its own)",
+                 "Nothing to do; delete them to silence this."),
+    "S144": Code(WARNING, "'{command}' is left out: Glossator breaks the pages itself",
+                 "Delete the line: pages break where the notes fit best beside their lines, and never "
+                 "after a heading."),
+    "S145": Code(ERROR, "{what} would be printed as written: “{text}”", "{fix}"),
     "F101": Code(WARNING, "{what}: no font of the edition has {count} of its characters, which print as "
                  "empty boxes: {characters}",
                  "Bring a font that has them (SIL OFL fonts such as Noto cover most scripts): put it in "

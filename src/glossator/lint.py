@@ -6,7 +6,8 @@ or edited since, may still hold some. Each finding names the line:
 - S130 a paragraph repeated (a pull quote pasted as a second copy of its paragraph);
 - S131 menu-like lines: short lines in a row without punctuation, or a breadcrumb;
 - S132 a leftover phrase of the page around the article (the importer's own patterns);
-- S133 (info) straight quotes and '--', which print as curly quotes and dashes.
+- S133 (info) straight quotes and '--', which print as curly quotes and dashes;
+- S145 Pandoc's or Quarto's markup that would be printed as written (citations, LaTeX...).
 
 Pure Python, no WeasyPrint.
 """
@@ -25,7 +26,7 @@ _SHORT_LINE = 4  # words: a menu item; a heading or a closing sentence has punct
 def article_findings(article: Article | None) -> list[Finding]:
     if article is None:
         return []
-    return duplicates(article) + menus(article) + leftovers(article) + typography(article)
+    return duplicates(article) + menus(article) + leftovers(article) + typography(article) + pandoc_text(article)
 
 
 def duplicates(article: Article) -> list[Finding]:
@@ -78,31 +79,83 @@ def leftovers(article: Article) -> list[Finding]:
     return found
 
 
-STRAIGHT = ('"', "'", "--")
-
-
 def typography(article: Article) -> list[Finding]:
-    """S133 (information): what the build's typographer will change, counted in the article's
-    text as written (code spans and links left out, as the typographer leaves them), once,
-    at the first line holding one."""
+    """S133 (information): what the build's typographer will change, counted by comparing the
+    article's text as read without it and with it (so code spans, link targets, URLs, comments
+    and '::: pullquote' lines are left out, as the typographer leaves them; '---' is an em
+    dash, not a '--'), once, at the first line holding one."""
     if article.meta is None:  # the front matter is in error: its lang is unknown, and that is the news
         return []
-    from .load import split_front_matter
+    from .load import article_tokens, split_front_matter
 
     _, body, first_line = split_front_matter(article.source)
-    counts = {mark: 0 for mark in STRAIGHT}
+    counts = dict.fromkeys(TYPED, 0)
     first = None
-    for number, line in enumerate(body.split("\n"), first_line):
-        text = AS_WRITTEN.sub("", line)
-        for mark in STRAIGHT:
-            n = text.count(mark)
+    pairs = zip(*(_texts(article_tokens(body, lang)) for lang in (None, article.meta.lang)))
+    for (block, typed), (_, set_) in pairs:
+        changed = {'"': typed.count('"') - set_.count('"'), "'": typed.count("'") - set_.count("'"),
+                   "---": set_.count("—") - typed.count("—"), "--": set_.count("–") - typed.count("–")}
+        for mark, n in changed.items():
             counts[mark] += n
-            if n and first is None:
-                first = number
+        if first is None and any(changed.values()):
+            first = first_line + block
     if first is None:
         return []
     what = ", ".join(f"{n} × {mark}" for mark, n in counts.items() if n)
-    return [finding("S133", Where(article.where.path, first), what=what, lang=article.meta.lang)]
+    dashes = " '--' prints as an en dash (–): write '---' where an em dash (—) is meant." if counts["--"] else ""
+    return [finding("S133", Where(article.where.path, first), what=what, lang=article.meta.lang, dashes=dashes)]
 
 
-AS_WRITTEN = re.compile(r"`[^`]*`|\]\([^)]*\)|<[a-z]+://[^>]*>|https?://\S+|^:::.*$")  # code, link targets, URLs
+TYPED = ('"', "'", "---", "--")  # what the typographer changes, as it is typed
+
+
+def _texts(tokens):
+    """(the block's first line, 0-based, in the body; the text) of each text token: what the typographer works on."""
+    line = 0
+    for tok in tokens:
+        if tok.map:
+            line = tok.map[0]
+        for child in tok.children or ():
+            if child.type == "text":
+                yield line, child.content
+
+
+# Pandoc's and Quarto's markup that markdown-it leaves as text: what it is, how it is
+# written, and what to do instead.
+PANDOC_TEXT = (
+    ("a Pandoc citation", re.compile(r"\[[^\[\]]*?-?@[A-Za-z0-9_][^\[\]]*\]"),
+     "Glossator has no bibliography: write the reference out (Smith 2020, p. 3), or cite it in a note's "
+     "'sources:' in annotations/notes.yaml."),
+    ("a Quarto shortcode", re.compile(r"\{\{[<%].*?[>%]\}\}"),
+     "Glossator has no shortcodes: delete it, or write what it stands for as text."),
+    ("raw LaTeX", re.compile(r"\\(?:begin|end)\{[^}]*\}|\\[A-Za-z]+\*?(?=[{\[])"),
+     "Glossator does not run LaTeX: write the text itself, with *emphasis* or **strong** in Markdown, and "
+     "delete the command."),
+    ("a span with attributes", re.compile(r"\[[^\[\]]+\]\{[#.][^{}]*\}"),
+     "Delete the brackets and the '{…}' after them: the words are printed as they are; write *words* for "
+     "emphasis."),
+)
+
+
+def pandoc_text(article: Article) -> list[Finding]:
+    """S145: Pandoc or Quarto markup in a paragraph or heading that would be printed as
+    written (a citation, a shortcode, raw LaTeX, a span's attributes), at its line and column."""
+    found = []
+    lines = article.source.split("\n")
+    for block in article.blocks:
+        for what, pattern, fix in PANDOC_TEXT:
+            for match in pattern.finditer(block.text):
+                found.append(finding("S145", _written_at(lines, block.where, match.group()), what=what,
+                                     text=shorten(match.group(), 50), fix=fix))
+    return found
+
+
+def _written_at(lines: list[str], where: Where, text: str) -> Where:
+    """Where `text` is written, from the block's first line on (its first line, if not found as written)."""
+    for number in range(where.line - 1, min(len(lines), where.line + 50)):
+        column = lines[number].find(text)
+        if column >= 0:
+            return Where(where.path, number + 1, column + 1)
+        if number >= where.line and not lines[number].strip():
+            break  # the paragraph's end
+    return where

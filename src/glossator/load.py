@@ -9,6 +9,7 @@ import bisect
 import difflib
 import errno
 import functools
+import json
 import os
 import re
 import stat
@@ -18,6 +19,7 @@ from pathlib import Path
 import yaml
 from markdown_it import MarkdownIt
 from mdit_py_plugins.container import container_plugin
+from mdit_py_plugins.footnote import footnote_plugin
 
 from . import schema
 from .errors import Finding, finding
@@ -500,51 +502,103 @@ def repeated_keys(node):
 
 
 @functools.lru_cache(maxsize=4)
-def _markdown(lang: str) -> MarkdownIt:
-    # html=False: raw HTML in the article is shown as text, never passed through.
-    md = MarkdownIt("commonmark", {"html": False})
-    return typographer(md.use(container_plugin, name="pullquote"), lang)
+def _markdown(lang: str | None) -> MarkdownIt:
+    """The article's parser, with the typographer for `lang` (None: without it, for lint to
+    count what the typographer changes). Pandoc's habits are recognised so that none is
+    printed as written: HTML comments (html=True; other inline HTML is kept as text, never
+    passed through, and an HTML block is S109), fenced divs, footnotes."""
+    md = MarkdownIt("commonmark", {"html": True})
+    md.use(container_plugin, name="pullquote", validate=lambda params, *_: _div_name(params) == "pullquote")
+    md.use(container_plugin, name="div", validate=lambda params, *_: bool(params.strip()))
+    md.use(footnote_plugin, always_match_refs=True)
+    return typographer(md, lang) if lang is not None else md
+
+
+def article_tokens(body: str, lang: str | None, env: dict | None = None) -> list:
+    """markdown-it's tokens for the article's body (`env` receives its footnotes)."""
+    return _markdown(lang).parse(as_read(body), {} if env is None else env)
+
+
+# Line and paragraph separators and NEL: line breaks to YAML, but no editor shows them as
+# such, and in the PDF they force a break and print a box. Text pasted from web pages has
+# them where a space was meant; read so wherever the edition's text is read.
+_PASTED_BREAKS = str.maketrans({"\u2028": " ", "\u2029": " ", "\x85": " "})
+
+
+def as_read(text: str) -> str:
+    """The edition's text as Glossator reads it: pasted line separators as spaces."""
+    return text.translate(_PASTED_BREAKS)
+
+
+def _div_name(params: str) -> str:
+    """A fenced div's name: 'pullquote' for '::: pullquote' and Pandoc's '::: {.pullquote}'."""
+    words = params.strip().strip("{}").split()
+    return words[0].lstrip(".") if words else ""
 
 
 _UNSUPPORTED = {"bullet_list_open": "a list", "ordered_list_open": "a numbered list",
                 "blockquote_open": "a block quotation ('>')", "fence": "a code block",
                 "code_block": "an indented code block", "hr": "a horizontal rule",
                 "table_open": "a table", "html_block": "an HTML block"}
+# A page break as Pandoc's LaTeX or Quarto writes it, alone in its paragraph.
+_PAGE_BREAK = re.compile(r"\\(?:newpage|pagebreak|clearpage|cleardoublepage)(?:\{\})?|\{\{<\s*pagebreak\s*>\}\}")
+# Pandoc's attributes after a heading: {#id}, {.class}, {-}, {#id .class key="value"}.
+_HEADING_ATTRIBUTES = re.compile(r"\s*\{\s*(?:[#.][^{}]*|-)\}\s*$")
 
 
 def parse_blocks(body: str, first_line: int, findings: list, lang: str = "en") -> list[Block]:
-    """The article's blocks, its straight quotes curled for `lang` and '--' made dashes."""
-    tokens = _markdown(lang).parse(body)
+    """The article's blocks, its straight quotes curled for `lang` and '--' made dashes.
+    Pandoc's and Quarto's habits are read as a user of those tools expects, or reported:
+    comments and page breaks are left out, a fenced div's fences dropped, a footnote is an
+    error that says how to make it a note (no paragraph number is spent on any of them)."""
+    env: dict = {}
+    tokens = article_tokens(body, lang, env)
+    notes = Footnotes(tokens, env, body.split("\n"), first_line)
     blocks: list[Block] = []
-    in_pullquote = False
+    in_pullquote = in_footnotes = False
     number = 0
     for i, tok in enumerate(tokens):
         where = Where(ARTICLE, first_line + (tok.map[0] if tok.map else 0))
-        if tok.type == "container_pullquote_open":
+        if tok.type in ("footnote_block_open", "footnote_block_close"):  # the definitions, gathered last
+            in_footnotes = tok.type == "footnote_block_open"
+        elif in_footnotes:
+            continue
+        elif tok.type == "container_pullquote_open":
             in_pullquote = True
         elif tok.type == "container_pullquote_close":
             in_pullquote = False
+        elif tok.type == "container_div_open":
+            findings.append(finding("S142", where, fence=f"{tok.markup} {tok.info.strip()}"))
+        elif tok.type == "html_block" and tok.content.lstrip().startswith("<!--"):
+            findings.append(finding("S141", where, text=_comment_text(tok.content)))
         elif tok.type in _UNSUPPORTED:
             findings.append(finding("S109", where, what=_UNSUPPORTED[tok.type]))
         elif tok.type == "inline" and tokens[i - 1].type in ("paragraph_open", "heading_open"):
-            runs = inline_runs(tok.children or [], where, findings)
+            if tokens[i - 1].type == "paragraph_open" and _PAGE_BREAK.fullmatch(tok.content.strip()):
+                findings.append(finding("S144", where, command=tok.content.strip()))
+                continue
+            runs = inline_runs(tok.children or [], where, findings, notes, tok.map)
             if tokens[i - 1].type == "heading_open":
-                blocks.append(Block("heading", runs, where))
+                blocks.append(Block("heading", _without_attributes(runs, where, findings), where))
             elif in_pullquote:
                 blocks.append(Block("pullquote", runs, where))
             else:
                 number += 1
                 blocks.append(Block("paragraph", runs, where, number))
+    findings.extend(notes.uncalled())
     return blocks
 
 
-def inline_runs(children, where: Where, findings: list) -> tuple[Run, ...]:
+def inline_runs(children, where: Where, findings: list, notes: Footnotes | None = None,
+                lines: list | None = None) -> tuple[Run, ...]:
     runs: list[Run] = []
     em = strong = False
     href = None
     for child in children:
         kind = child.type
-        if kind in ("text", "code_inline", "html_inline"):
+        if kind == "html_inline" and child.content.startswith("<!--"):
+            findings.append(finding("S141", where, text=_comment_text(child.content)))
+        elif kind in ("text", "code_inline", "html_inline"):
             _append(runs, Run(child.content, em, strong, href))
         elif kind in ("softbreak", "hardbreak"):
             _append(runs, Run(" ", em, strong, href))
@@ -558,7 +612,99 @@ def inline_runs(children, where: Where, findings: list) -> tuple[Run, ...]:
             href = None
         elif kind == "image":
             findings.append(finding("S109", where, what="an image"))
+        elif kind == "footnote_ref" and notes is not None:
+            findings.append(notes.call(child.meta["id"], "".join(r.text for r in runs), lines))
     return tuple(runs)
+
+
+def _comment_text(comment: str) -> str:
+    """An HTML comment's words, shortened, for the finding that says it is left out."""
+    words = " ".join(comment.strip().removeprefix("<!--").split("-->")[0].split())
+    return words if len(words) <= 60 else words[:59].rsplit(" ", 1)[0] + "…"
+
+
+def _without_attributes(runs: tuple[Run, ...], where: Where, findings: list) -> tuple[Run, ...]:
+    """A heading without Pandoc's attributes ('## Title {#id .class}'): Glossator gives
+    headings ids of its own, and the attributes are not words to print."""
+    if not runs:
+        return runs
+    found = _HEADING_ATTRIBUTES.search(runs[-1].text)
+    if found is None:
+        return runs
+    findings.append(finding("S143", where, attributes=found.group().strip()))
+    last = runs[-1]
+    return runs[:-1] + ((Run(last.text[: found.start()], last.em, last.strong, last.href),) if found.start() else ())
+
+
+class Footnotes:
+    """Pandoc's footnotes in the article ('[^1]' and '[^1]: text', or '^[text]'): Glossator's
+    notes live in annotations/notes.yaml, so each is an error whose hint says what to write
+    there (the words before the call as the quote, the footnote's text as the body)."""
+
+    def __init__(self, tokens: list, env: dict, lines: list[str], first_line: int):
+        self.lines, self.first_line = lines, first_line
+        self.listed = env.get("footnotes", {}).get("list", {})  # id -> label, or the inline text
+        self.defined = {label.lstrip(":") for label in env.get("footnotes", {}).get("refs", {})}
+        self.texts: dict[int, str] = {}  # id -> the definition's text
+        self.where: dict[int, Where] = {}  # id -> where the definition starts
+        current = None
+        for tok in tokens:
+            if tok.type == "footnote_open":
+                current = tok.meta["id"]
+            elif tok.type == "inline" and current is not None:
+                self.texts[current] = " ".join(filter(None, (self.texts.get(current), tok.content)))
+                if tok.map and current not in self.where:
+                    self.where[current] = Where(ARTICLE, first_line + tok.map[0])
+            elif tok.type == "footnote_close":
+                current = None
+
+    def call(self, ident: int, before: str, block_lines) -> Finding:
+        entry = self.listed.get(ident, {})
+        label = entry.get("label")
+        mark = f"[^{label}]" if label is not None else "^["
+        text = entry.get("content") if label is None else self.texts.get(ident)
+        defined = self.where.get(ident)
+        where = self._find(mark, block_lines)
+        if label is None:
+            fix = f"Delete '^[…]' here, and add to annotations/notes.yaml a note with {_note_fields(before, text)}."
+        elif text is None:
+            fix = (f"Delete '{mark}' (it has no definition), or add to annotations/notes.yaml a note with "
+                   f"{_note_fields(before, None)}.")
+        else:
+            fix = (f"Delete '{mark}' here and its definition (line {defined.line}), and add to "
+                   f"annotations/notes.yaml a note with {_note_fields(before, text)}.")
+        return finding("S140", where, mark=mark if label is not None else "^[…]", fix=fix)
+
+    def uncalled(self) -> list[Finding]:
+        """A definition no call names (markdown-it drops it): an error at its line too."""
+        called = {entry.get("label") for entry in self.listed.values()}
+        found = []
+        for label in sorted(self.defined - called):
+            mark = f"[^{label}]:"
+            where = self._find(mark, (0, len(self.lines)))
+            found.append(finding("S140", where, mark=mark, fix=f"Delete it, or move its text into a note's body "
+                                 "in annotations/notes.yaml."))
+        return found
+
+    def _find(self, mark: str, block_lines) -> Where:
+        """Where `mark` is written, within the block's lines (the first of them, if not found)."""
+        start, end = block_lines or (0, len(self.lines))
+        for number in range(start, min(end, len(self.lines))):
+            column = self.lines[number].find(mark)
+            if column >= 0:
+                return Where(ARTICLE, self.first_line + number, column + 1)
+        return Where(ARTICLE, self.first_line + start)
+
+
+def _note_fields(before: str, text: str | None) -> str:
+    """'quote: "…" and body: "…"' for a footnote made a note: the quote is the words before the
+    call (a few, whole), the body the footnote's text."""
+    words = before.rstrip().split()
+    quote = " ".join(words[-6:])
+    fields = f"quote: {json.dumps(quote, ensure_ascii=False)}"
+    if text:
+        fields += f" and body: {json.dumps(' '.join(text.split()), ensure_ascii=False)}"
+    return fields
 
 
 def _append(runs: list[Run], run: Run) -> None:
