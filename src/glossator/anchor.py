@@ -37,6 +37,7 @@ FUZZY_LENGTH = 12  # shorter quotes are never placed approximately: too many nea
 FUZZY_PLAIN = 0.10  # share of a quote's characters that may be wrong: placed, with a warning
 FUZZY_CONFIRMED = 0.25  # ...that may be wrong where 'before:' or 'after:' agrees
 CLOSEST_SHOWN = 0.5  # an orphan's closest passage is named if at least this alike
+WORD_REACH = 24  # characters an approximate place is widened by, to end on a word's end
 
 _FOLD = {
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'",
@@ -167,7 +168,7 @@ class Anchorer:
             if result["editDistance"] < 0:
                 continue
             for start, end in _separate(result["locations"], len(needle)):
-                a, b = _trimmed(block.text, folded.origin[start], folded.origin[end] + 1)
+                a, b = _whole_words(block.text, *_trimmed(block.text, folded.origin[start], folded.origin[end] + 1))
                 found.append(Candidate(Span(index, a, b), block.number, block.text[a:b], result["editDistance"]))
         return found
 
@@ -215,13 +216,24 @@ class Anchorer:
         best = min(self.approximate(needle, -1), key=lambda c: c.distance, default=None) if needle else None
         alike = best is not None and 1 - best.distance / len(needle) >= CLOSEST_SHOWN
         if alike and len(needle) >= FUZZY_LENGTH and best.distance <= len(needle) * FUZZY_CONFIRMED:
-            return finding("A108", where, paragraph=best.paragraph, found=best.text,
+            return finding("A108", where, paragraph=best.paragraph, found=self.shown(best),
                            similarity=_percent(best.distance, needle), **details)
         closest = ""
         if alike:
-            closest = (f"; the closest passage, ¶ {best.paragraph} “{best.text}”, is "
+            closest = (f"; the closest passage, ¶ {best.paragraph} “{self.shown(best)}”, is "
                        f"{_percent(best.distance, needle)}% alike")
         return finding("A101", where, quote=quote.text, closest=closest, **details)
+
+    def shown(self, c: Candidate) -> str:
+        """A passage as a message quotes it: its words whole, or cut at a word's end, with '…',
+        where a word runs on past WORD_REACH."""
+        text = self.article.blocks[c.span.block].text
+        shown = c.text
+        if _inside_word(text, c.span.start):
+            shown = "…" + shown.split(" ", 1)[-1]
+        if _inside_word(text, c.span.end):
+            shown = shown.rsplit(" ", 1)[0] + "…"
+        return shown
 
     def _misplaced(self, needle: str) -> str | None:
         """Why a quote that is in the article does not count: it crosses paragraphs, or it is
@@ -303,6 +315,23 @@ def _trimmed(text: str, a: int, b: int) -> tuple[int, int]:
     while b > a and text[b - 1].isspace():
         b -= 1
     return a, b
+
+
+def _whole_words(text: str, a: int, b: int) -> tuple[int, int]:
+    """(a, b) widened to take in the words it cuts, by WORD_REACH characters at most: a place
+    found letter by letter may end inside one ("the downfall of democrati"), which would put
+    a note's call in the middle of a word, and cut the passage a message shows."""
+    start, end = a, b
+    while _inside_word(text, start) and a - start < WORD_REACH:
+        start -= 1
+    while _inside_word(text, end) and end - b < WORD_REACH:
+        end += 1
+    return (a if _inside_word(text, start) else start), (b if _inside_word(text, end) else end)
+
+
+def _inside_word(text: str, i: int) -> bool:
+    """A cut at i falls between two letters (or digits) of one word."""
+    return 0 < i < len(text) and text[i - 1].isalnum() and text[i].isalnum()
 
 
 def _percent(distance: int, needle: str) -> int:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from . import surface
 from .compose import compose
-from .errors import ERROR, WARNING, Finding, GlossatorError, InputError, finding
+from .errors import ERROR, INFO, WARNING, Finding, GlossatorError, InputError, finding
 from .fonts import font_findings
 from .lint import article_findings
 from .load import load
@@ -81,10 +81,11 @@ def style_findings(root: Path) -> list[Finding]:
 
 
 def checked_edition(root: Path) -> Checked:
-    """Like check(), but raise InputError if the edition cannot be built."""
+    """Like check(), but raise InputError if the edition cannot be built, with its errors and
+    warnings: information (S133) is for `check`, and would bury the errors of a failed build."""
     result = check(root)
     if result.errors or result.edition is None:
-        raise InputError(result.findings)
+        raise InputError(f for f in result.findings if f.severity != INFO)
     return result
 
 
