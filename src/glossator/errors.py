@@ -100,6 +100,7 @@ CODES: dict[str, Code] = {
                  "chronology.yaml), or remove it if the edition has none."),
     "Y118": Code(ERROR, "a {name} here, which YAML reads as a line break",
                  "Replace it with a space (text pasted from web pages often carries these), or quote the value."),
+    "Y119": Code(ERROR, "{reason}", "{fix}"),
     "A101": Code(ERROR, "{item} '{id}': quote not found: “{quote}”{closest}",
                  "Copy the passage exactly as it reads in source/article.md."),
     "A102": Code(ERROR, "{item} '{id}': quote occurs {count} times: {places}",

@@ -242,7 +242,58 @@ def yaml_problem(exc: yaml.YAMLError, rel: str, text: str) -> Finding:
     odd = odd_break_in(exc, text)
     if odd is not None:
         return finding("Y118", _place_of(text, odd, rel), name=_ODD_BREAKS[text[odd]])
+    quote = unclosed_quote(exc, text)
+    if quote is not None:
+        return finding("Y119", _place_of(text, quote.opened, rel), reason=quote.reason(text), fix=quote.fix)
     return finding("Y101", where, reason=_yaml_reason(exc))
+
+
+@dataclass(frozen=True)
+class QuoteTrouble:
+    """A quoted value behind a YAML error: its quote not closed on its line, so YAML read on
+    to the next quote mark (lines below) or to the end of the file; or closed early, by a
+    quote mark inside the value (an apostrophe in 'it's')."""
+    opened: int  # offset of the opening quote mark
+    closed: int | None  # offset of the quote mark YAML took as its close; None: none
+
+    def reason(self, text: str, first_line: int = 1) -> str:
+        mark = text[self.opened]
+        if self.closed is None:
+            return f"the quote {mark} opened here is never closed: YAML read the rest of the file as this value"
+        line = text.count("\n", 0, self.closed) + first_line
+        if line == text.count("\n", 0, self.opened) + first_line:
+            return (f"the quote {mark} opened here is closed early, by the {mark} in column "
+                    f"{self.closed - text.rfind(chr(10), 0, self.closed)}, and the value goes on after it")
+        return (f"the quote {mark} opened here is not closed on its line: YAML read the lines below, up to the "
+                f"next {mark} (line {line}), as this value")
+
+    @property
+    def fix(self) -> str:
+        return ("Close the quote at the end of the value; for a value holding a quote mark, write it inside the "
+                "other kind (\"it's\", 'he said \"no\"'), double it inside single quotes ('it''s'), or use a "
+                "block scalar ('>-', then the text on the lines below, indented).")
+
+
+def unclosed_quote(exc: yaml.YAMLError, text: str) -> QuoteTrouble | None:
+    """The quoted value a YAML error follows from, if it does: one YAML scanned to the end of
+    the file, or one that ends on the error's line, just before it."""
+    problem, context = getattr(exc, "problem_mark", None), getattr(exc, "context_mark", None)
+    if problem is None or problem.buffer is None:
+        return None
+    if "quoted scalar" in str(getattr(exc, "context", "")) and context is not None:
+        return QuoteTrouble(context.pointer, None)
+    last = None
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if token.end_mark.pointer > problem.pointer:
+                break
+            if isinstance(token, yaml.ScalarToken) and token.style in ("'", '"'):
+                last = token
+    except yaml.YAMLError:
+        pass
+    if last is None or "\n" in text[last.end_mark.pointer: problem.pointer]:
+        return None
+    return QuoteTrouble(last.start_mark.pointer, last.end_mark.pointer - 1)
 
 
 # Line breaks for YAML, not for editors; text pasted from web pages carries them.
@@ -383,10 +434,14 @@ def meta_node(front: str, findings: list):
     except yaml.YAMLError as exc:
         # The front matter starts on the file's line 2, after the opening '---'.
         odd = odd_break_in(exc, front)
+        quote = unclosed_quote(exc, front)
         if odd is not None:
             findings.append(finding("S104", _place_of(front, odd, ARTICLE, 2),
                                     reason=f"a {_ODD_BREAKS[front[odd]]} here, which YAML reads as a line break: "
                                            "replace it with a space, or quote the value"))
+        elif quote is not None:
+            findings.append(finding("S104", _place_of(front, quote.opened, ARTICLE, 2),
+                                    reason=quote.reason(front, 2)))
         else:
             findings.append(finding("S104", yaml_where(exc, ARTICLE, front, 2), reason=_yaml_reason(exc, 2)))
         return None
