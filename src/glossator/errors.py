@@ -233,7 +233,8 @@ CODES: dict[str, Code] = {
     "F101": Code(WARNING, "{what}: no font of the edition has {count} of its characters, which print as "
                  "empty boxes: {characters}",
                  "Bring a font that has them (SIL OFL fonts such as Noto cover most scripts): put it in "
-                 "styles/ and load it with @font-face (README, \"Fonts and licences\")."),
+                 "styles/ and load it with @font-face (README, \"Fonts and licences\"). A control character "
+                 "(U+0000 to U+001F, U+007F to U+009F) came with a paste: delete it."),
 }
 
 

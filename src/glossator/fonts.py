@@ -27,9 +27,12 @@ MAX_LISTED = 12  # characters named in one finding; the rest are counted
 # A @font-face rule, and the url()s of its src.
 _FONT_FACE = re.compile(r"@font-face\s*{[^}]*}", re.IGNORECASE)
 _URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)""", re.IGNORECASE)
-# Characters that take no glyph: controls, format characters (joiners, marks of direction,
-# the zero-width space), line and paragraph separators, variation selectors.
-_NO_GLYPH_CATEGORIES = ("Cc", "Cf", "Zl", "Zp")
+# Characters that take no glyph: format characters (joiners, marks of direction, the
+# zero-width space), the paragraph separator (a break), variation selectors, and the controls
+# CSS reads as white space. Measured with Pango: any other control (U+0001, NEL) and the line
+# separator (U+2028) are drawn, as an empty box where no font has them.
+_NO_GLYPH_CATEGORIES = ("Cf", "Zp")
+_WHITE_SPACE = "\t\n\r\f"
 _VARIATION_SELECTORS = (range(0xFE00, 0xFE10), range(0xE0100, 0xE01F0))
 
 
@@ -76,7 +79,7 @@ def unset_characters(text: str, fonts: tuple[Path, ...]) -> list[str]:
 
 def needs_glyph(char: str) -> bool:
     code = ord(char)
-    return not (unicodedata.category(char) in _NO_GLYPH_CATEGORIES
+    return not (unicodedata.category(char) in _NO_GLYPH_CATEGORIES or char in _WHITE_SPACE
                 or any(code in r for r in _VARIATION_SELECTORS))
 
 

@@ -511,7 +511,7 @@ def meta_value(key: str, node):
         return None, f"must be text, found {_node_kind(node)}"
     if node.tag == "tag:yaml.org,2002:null" or not node.value.strip():
         return None, None
-    return node.value.strip(), None
+    return as_read(node.value).strip(), None
 
 
 def meta_names(node):
@@ -932,7 +932,7 @@ def convert(node, kind: str):
         return tuple(out), None
     if not isinstance(node, yaml.ScalarNode):
         return None, _EXPECTED[kind]
-    text = node.value.strip() if node.style is None else node.value
+    text = as_read(node.value.strip() if node.style is None else node.value)
     if node.tag == "tag:yaml.org,2002:null" or not text.strip():
         return None, "empty"
     if kind == schema.ID and not re.match(schema.ID_PATTERN, text):
