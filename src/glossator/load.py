@@ -289,7 +289,7 @@ def unclosed_quote(exc: yaml.YAMLError, text: str) -> QuoteTrouble | None:
                 break
             if isinstance(token, yaml.ScalarToken) and token.style in ("'", '"'):
                 last = token
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ValueError):  # ValueError: an escape past Unicode (see _composed)
         pass
     if last is None or "\n" in text[last.end_mark.pointer: problem.pointer]:
         return None
