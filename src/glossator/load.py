@@ -23,6 +23,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from . import schema
 from .errors import Finding, finding
+from .furniture import shorten
 from .typography import typographer
 from .model import (Annotations, Article, Block, Event, Meta, Note, PartialDate, Quote,
                     Run, Term, Where, join_names, slugify)
@@ -262,8 +263,9 @@ class QuoteTrouble:
             return f"the quote {mark} opened here is never closed: YAML read the rest of the file as this value"
         line = text.count("\n", 0, self.closed) + first_line
         if line == text.count("\n", 0, self.opened) + first_line:
-            return (f"the quote {mark} opened here is closed early, by the {mark} in column "
-                    f"{self.closed - text.rfind(chr(10), 0, self.closed)}, and the value goes on after it")
+            column = self.closed - text.rfind("\n", 0, self.closed)
+            return (f"the quote {mark} opened here is closed early, by the {mark} in column {column}, and the "
+                    "value goes on after it")
         return (f"the quote {mark} opened here is not closed on its line: YAML read the lines below, up to the "
                 f"next {mark} (line {line}), as this value")
 
@@ -574,10 +576,10 @@ def article_tokens(body: str, lang: str | None, env: dict | None = None) -> list
     return _markdown(lang).parse(as_read(body), {} if env is None else env)
 
 
-# Line and paragraph separators and NEL: line breaks to YAML, but no editor shows them as
-# such, and in the PDF they force a break and print a box. Text pasted from web pages has
-# them where a space was meant; read so wherever the edition's text is read.
-_PASTED_BREAKS = str.maketrans({"\u2028": " ", "\u2029": " ", "\x85": " "})
+# Line and paragraph separators and NEL (_ODD_BREAKS): line breaks to YAML, but no editor
+# shows them as such, and in the PDF they force a break and print a box. Text pasted from
+# web pages has them where a space was meant; read so wherever the edition's text is read.
+_PASTED_BREAKS = str.maketrans(dict.fromkeys(_ODD_BREAKS, " "))
 
 
 def as_read(text: str) -> str:
@@ -645,7 +647,7 @@ def parse_blocks(body: str, first_line: int, findings: list, lang: str = "en") -
 
 
 def inline_runs(children, where: Where, findings: list, notes: Footnotes | None = None,
-                lines: list | None = None) -> tuple[Run, ...]:
+                block_lines: list | None = None) -> tuple[Run, ...]:
     runs: list[Run] = []
     em = strong = False
     href = None
@@ -668,14 +670,13 @@ def inline_runs(children, where: Where, findings: list, notes: Footnotes | None 
         elif kind == "image":
             findings.append(finding("S109", where, what="an image"))
         elif kind == "footnote_ref" and notes is not None:
-            findings.append(notes.call(child.meta["id"], "".join(r.text for r in runs), lines))
+            findings.append(notes.call(child.meta["id"], "".join(r.text for r in runs), block_lines))
     return tuple(runs)
 
 
 def _comment_text(comment: str) -> str:
     """An HTML comment's words, shortened, for the finding that says it is left out."""
-    words = " ".join(comment.strip().removeprefix("<!--").split("-->")[0].split())
-    return words if len(words) <= 60 else words[:59].rsplit(" ", 1)[0] + "…"
+    return shorten(" ".join(comment.strip().removeprefix("<!--").split("-->")[0].split()), 60)
 
 
 def _without_attributes(runs: tuple[Run, ...], where: Where, findings: list) -> tuple[Run, ...]:
