@@ -80,25 +80,27 @@ def leftovers(article: Article) -> list[Finding]:
 
 
 def typography(article: Article) -> list[Finding]:
-    """S133 (information): what the build's typographer will change, counted by comparing the
-    article's text as read without it and with it (so code spans, link targets, URLs, comments
-    and '::: pullquote' lines are left out, as the typographer leaves them; '---' is an em
-    dash, not a '--'), once, at the first line holding one."""
+    """S133 (information): what the build's typographer will change, counted by comparing each
+    block's text as typed with the text set (so code spans, link targets, URLs, comments and
+    '::: pullquote' lines are left out, as the typographer leaves them; '---' is an em dash,
+    not a '--'), once, at the first line holding one."""
     if article.meta is None:  # the front matter is in error: its lang is unknown, and that is the news
         return []
     from .load import article_tokens, split_front_matter
 
     _, body, first_line = split_front_matter(article.source)
+    tokens, env = article_tokens(body, article.meta.lang)
+    set_texts = ["".join(c.content for c in tok.children if c.type == "text")
+                 for tok in tokens if tok.type == "inline" and tok.children]
     counts = dict.fromkeys(TYPED, 0)
     first = None
-    pairs = zip(*(_texts(article_tokens(body, lang)) for lang in (None, article.meta.lang)))
-    for (block, typed), (_, set_) in pairs:
+    for (line, typed), set_ in zip(env["typed"], set_texts):
         changed = {'"': typed.count('"') - set_.count('"'), "'": typed.count("'") - set_.count("'"),
                    "---": set_.count("—") - typed.count("—"), "--": set_.count("–") - typed.count("–")}
         for mark, n in changed.items():
             counts[mark] += n
-        if first is None and any(changed.values()):
-            first = first_line + block
+        if first is None and line is not None and any(changed.values()):
+            first = first_line + line
     if first is None:
         return []
     what = ", ".join(f"{n} × {mark}" for mark, n in counts.items() if n)
@@ -107,17 +109,6 @@ def typography(article: Article) -> list[Finding]:
 
 
 TYPED = ('"', "'", "---", "--")  # what the typographer changes, as it is typed
-
-
-def _texts(tokens):
-    """(the block's first line, 0-based, in the body; the text) of each text token: what the typographer works on."""
-    line = 0
-    for tok in tokens:
-        if tok.map:
-            line = tok.map[0]
-        for child in tok.children or ():
-            if child.type == "text":
-                yield line, child.content
 
 
 # Pandoc's and Quarto's markup that markdown-it leaves as text: what it is, how it is

@@ -559,21 +559,33 @@ def repeated_keys(node):
 
 
 @functools.lru_cache(maxsize=4)
-def _markdown(lang: str | None) -> MarkdownIt:
-    """The article's parser, with the typographer for `lang` (None: without it, for lint to
-    count what the typographer changes). Pandoc's habits are recognised so that none is
-    printed as written: HTML comments (html=True; other inline HTML is kept as text, never
-    passed through, and an HTML block is S109), fenced divs, footnotes."""
+def _markdown(lang: str) -> MarkdownIt:
+    """The article's parser, with the typographer for `lang`. Pandoc's habits are recognised
+    so that none is printed as written: HTML comments (html=True; other inline HTML is kept
+    as text, never passed through, and an HTML block is S109), fenced divs, footnotes."""
     md = MarkdownIt("commonmark", {"html": True})
     md.use(container_plugin, name="pullquote", validate=lambda params, *_: _div_name(params) == "pullquote")
     md.use(container_plugin, name="div", validate=lambda params, *_: bool(params.strip()))
     md.use(footnote_plugin, always_match_refs=True)
-    return typographer(md, lang) if lang is not None else md
+    typographer(md, lang)
+    md.core.ruler.before("smartquotes", "typed", _keep_typed)
+    return md
 
 
-def article_tokens(body: str, lang: str | None, env: dict | None = None) -> list:
-    """markdown-it's tokens for the article's body (`env` receives its footnotes)."""
-    return _markdown(lang).parse(as_read(body), {} if env is None else env)
+def _keep_typed(state) -> None:
+    """Keep each block's text as typed, before the typographer: lint counts what it changes."""
+    state.env["typed"] = [(tok.map[0] if tok.map else None,
+                           "".join(c.content for c in tok.children if c.type in ("text", "text_special")))
+                          for tok in state.tokens if tok.type == "inline" and tok.children]
+
+
+@functools.lru_cache(maxsize=4)
+def article_tokens(body: str, lang: str) -> tuple[list, dict]:
+    """markdown-it's tokens for the article's body, and its env: the footnotes, and "typed",
+    each block's (first line, text) as typed. Kept for the same body and lang, so that load
+    and lint read one parse (the tokens are only read)."""
+    env: dict = {}
+    return _markdown(lang).parse(as_read(body), env), env
 
 
 # Line and paragraph separators and NEL (_ODD_BREAKS): line breaks to YAML, but no editor
@@ -608,8 +620,7 @@ def parse_blocks(body: str, first_line: int, findings: list, lang: str = "en") -
     Pandoc's and Quarto's habits are read as a user of those tools expects, or reported:
     comments and page breaks are left out, a fenced div's fences dropped, a footnote is an
     error that says how to make it a note (no paragraph number is spent on any of them)."""
-    env: dict = {}
-    tokens = article_tokens(body, lang, env)
+    tokens, env = article_tokens(body, lang)
     notes = Footnotes(tokens, env, body.split("\n"), first_line)
     blocks: list[Block] = []
     in_pullquote = in_footnotes = False
