@@ -591,12 +591,12 @@ def article_tokens(body: str, lang: str) -> tuple[list, dict]:
 # Line and paragraph separators and NEL (_ODD_BREAKS): line breaks to YAML, but no editor
 # shows them as such, and in the PDF they force a break and print a box. Text pasted from
 # web pages has them where a space was meant; read so wherever the edition's text is read.
-_PASTED_BREAKS = str.maketrans(dict.fromkeys(_ODD_BREAKS, " "))
+_PASTED_BREAKS = re.compile(f"[{''.join(_ODD_BREAKS)}]")
 
 
 def as_read(text: str) -> str:
     """The edition's text as Glossator reads it: pasted line separators as spaces."""
-    return text.translate(_PASTED_BREAKS)
+    return _PASTED_BREAKS.sub(" ", text)
 
 
 def _div_name(params: str) -> str:
