@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from glossator.furniture import shorten
 from glossator.importer import escape_markdown, import_text
 from glossator.load import parse_blocks, split_front_matter
 from glossator.typography import smarten
@@ -348,3 +349,35 @@ def test_any_mix_of_page_lines_imports_into_markdown_that_reads_back():
         assert blocks_of(imported.markdown()) == [(k, smarten(t, "en")) for k, t in imported.blocks]
 
     mix()
+
+
+# --- captions and credits (a caption line with its credit is furniture, never a heading) ----------
+
+@pytest.mark.parametrize("caption", [
+    "Roosevelt delivers the address. Photo: Library of Congress",
+    "The minister at the podium on Tuesday. Credit: Jane Roe",
+    "Crowds outside the hall. Image: Wikimedia",
+    "The minister at the podium on Tuesday. Photograph: Jane Roe/The Courier",
+    "The minister at the podium (Getty Images)",
+    "The minister at the podium. AP Photo/Jane Roe",
+    "The minister at the podium. REUTERS/Jane Roe",
+])
+def test_a_caption_line_with_its_credit_is_removed_not_made_a_heading(caption):
+    other = PROSE.replace("hour", "evening")
+    imported = import_text(f"{PROSE}\n\n{caption}\n\n{other}\n", {"title": "T", "author": "A"})
+    assert imported.blocks == (("paragraph", PROSE), ("paragraph", other))
+    assert f"3: removed a photo caption or credit: “{shorten(caption)}”" in decisions(imported)
+
+
+def test_a_short_line_without_a_credit_before_a_paragraph_is_still_a_heading():
+    other = PROSE.replace("hour", "evening")
+    imported = import_text(f"{PROSE}\n\nWhat the minister did not say\n\n{other}\n", {"title": "T", "author": "A"})
+    assert imported.blocks[1] == ("heading", "What the minister did not say")
+
+
+def test_the_users_paste_keeps_its_caption_out_of_the_article():
+    imported = import_text((PASTES / "fdr-paste.txt").read_text(encoding="utf-8"), {})
+    assert [kind for kind, _ in imported.blocks if kind == "heading"] == []
+    assert not any("Library of Congress" in text for _, text in imported.blocks)
+    assert ("17: removed a photo caption or credit: “Roosevelt delivers the address. Photo: Library of Congress”"
+            in decisions(imported))

@@ -216,3 +216,15 @@ def test_a_page_that_is_not_a_page_is_a_usage_error_and_nothing_is_written(tmp_p
     assert result.returncode == 2, result.stderr
     assert "page.html: no paragraphs found in the page" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "ed").exists()
+
+
+def test_from_a_paste_a_caption_with_its_credit_is_removed_and_said_so_not_set_as_a_heading(tmp_path):
+    paste = "fdr-paste.txt"
+    (tmp_path / paste).write_bytes((PASTES / paste).read_bytes())
+    result = run_cli("new", "ed", "--from", paste, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (f"{paste}:17: removed a photo caption or credit: “Roosevelt delivers the address. "
+            "Photo: Library of Congress”") in result.stdout
+    assert "heading:" not in result.stdout
+    markdown = (tmp_path / "ed" / "source" / "article.md").read_text(encoding="utf-8")
+    assert "## " not in markdown and "Library of Congress" not in markdown

@@ -34,10 +34,14 @@ BOILERPLATE = [
          r"( this( article| story| page)?)?$", "a page button"),
         (rf"^((share|follow us)( (on|via))? )?({SOCIAL})$|^(share|follow us)( (on|via))?:?$"
          r"|^follow us\b", "a share or social link"),
+        # A credit starts the line, or follows the caption's sentence ("The crowd at the
+        # Capitol. Photo: Library of Congress"), or is in brackets at its end.
         (r"^(photo|photograph|image|illustration|picture|credit|caption|source)s?( credit)?\s*[:|]"
+         r"|[.!?…][”\"’')]*\s+(photo|photograph|image|illustration|picture|credit)s?( credit)?\s*[:|]"
          r"|\((photo|image|credit|courtesy|source|illustration)\b[^)]*\)\.?$"
          r"|\b(photo|photograph|image|illustration) (by|courtesy of|credit)\b"
-         r"|\b(getty images|ap photo|shutterstock|wikimedia commons)\b|\bcourtesy of\b", "a photo caption or credit"),
+         r"|\b(getty images|ap photo|shutterstock|wikimedia commons)\b|\b(reuters|afp|epa|ap)\s*/\s*[A-Z]"
+         r"|\bcourtesy of\b", "a photo caption or credit"),
         (r"\b(enter|type) your e-?mail\b|^(your )?e-?mail( address)?:?$", "a newsletter prompt"),
         (r"^(citation|cite this( item| page| article)?|how to cite)\b", "a citation of the page"),
         (r"^(read|see) more\b", "a link to other pages"),
