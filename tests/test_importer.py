@@ -260,11 +260,11 @@ def test_a_saved_web_page_gives_the_article_and_its_metadata_from_the_page_alone
     for chrome in ("Historical Society", "cookies", "Facebook", "Related", "Petersburg", "email", "©", "Photo"):
         assert chrome not in text, chrome
     report = decisions(imported)
-    # Lines are the page's own: the <title> and <meta> lines, the <h1>, the pull quote's <p>.
-    for expected in ("5: title: “Lincoln’s Second Inaugural Address”, from the page's metadata",
-                     "6: author: “Thomas Whitcomb”, from the page's metadata",
-                     "9: date: “2023-03-04”, from the page's metadata",
-                     "5: publication: “Susquehanna Historical Society”, from the page's metadata",
+    # Lines are the page's own: the <meta> lines, the byline and <time>, the <h1>, the pull quote's <p>.
+    for expected in ("7: title: “Lincoln’s Second Inaugural Address”, from the page's <meta property=\"og:title\">",
+                     "27: author: “Thomas Whitcomb”, from the byline “By Thomas Whitcomb”",
+                     "28: date: “2023-03-04”, from the date line “March 4, 2023”",
+                     "8: publication: “Susquehanna Historical Society”, from the page's <meta property=\"og:site_name\">",
                      "26: removed the headline: it repeats the title",
                      "33: pull quote: ““Both parties deprecated war", "repeats ¶ 2 (line 32)"):
         assert expected in report, expected
@@ -381,3 +381,102 @@ def test_the_users_paste_keeps_its_caption_out_of_the_article():
     assert not any("Library of Congress" in text for _, text in imported.blocks)
     assert ("17: removed a photo caption or credit: “Roosevelt delivers the address. Photo: Library of Congress”"
             in decisions(imported))
+
+
+# --- a saved page's date and author: as the page shows them, never a copyright year -------------
+
+def page(head: str = "", header: str = "", footer: str = "<footer><p>&copy; 2024 The Site. All rights reserved.</p></footer>") -> bytes:
+    """A saved page: `head` in <head>, `header` above the article's paragraphs, a copyright footer."""
+    other = PROSE.replace("hour", "evening")
+    return (f"<!DOCTYPE html>\n<html>\n<head>\n<title>Roads Before Snow</title>\n{head}\n</head>\n<body>\n"
+            f"<article>\n<h1>Roads Before Snow</h1>\n{header}\n<p>{PROSE}</p>\n<p>{other}</p>\n</article>\n"
+            f"{footer}\n</body>\n</html>\n").encode()
+
+
+@pytest.mark.parametrize("name", ["fdr-page.html", "fdr-page-nometa.html", "fdr-page-nocopy.html"])
+def test_a_saved_page_gives_the_same_front_matter_as_a_paste_of_it(name):
+    from glossator.importer import import_html
+    imported = import_html((PASTES / name).read_bytes(), {})
+    pasted = import_text((PASTES / "fdr-paste.txt").read_text(encoding="utf-8"), {})
+    assert {k: imported.meta[k] for k in ("title", "subtitle", "author", "date")} == pasted.meta == {
+        "title": "The Four Freedoms", "subtitle": "Annual Message to Congress on the State of the Union.",
+        "author": "Franklin D. Roosevelt", "date": "1941-01-06"}
+    report = decisions(imported)
+    assert "author: “Franklin D. Roosevelt”, from the byline “By Franklin D. Roosevelt”; the line was removed" in report
+    assert "date: “1941-01-06”, from the date line “Published: January 6, 1941”; the line was removed" in report
+    assert "2024" not in report and "removed the date line" not in report
+
+
+def test_a_copyright_year_is_never_a_date():
+    from glossator.importer import import_html
+    for data in (page(), page(head='<meta itemprop="copyrightYear" content="2024">'),
+                 page(footer="<footer>Copyright (c) 2024 The Site</footer>")):
+        imported = import_html(data, {"author": "A"})
+        assert "date" not in imported.meta
+        assert "no date given: add 'date:'" in decisions(imported) and "2024" not in decisions(imported)
+
+
+@pytest.mark.parametrize("head, header, line, where", [
+    ('<meta property="article:published_time" content="2020-01-03T09:00:00-05:00">', "", 5,
+     '<meta property="article:published_time">'),
+    ('<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2020-01-03"}</script>', "", 5,
+     "JSON-LD (“datePublished”)"),
+    ("", '<time datetime="2020-01-03">Friday</time>', 10, '<time datetime="2020-01-03">'),
+])
+def test_a_date_the_markup_states_is_taken_and_named_when_no_line_shows_one(head, header, line, where):
+    from glossator.importer import import_html
+    imported = import_html(page(head, header), {"author": "A"})
+    assert imported.meta["date"] == "2020-01-03"
+    assert f"{line}: date: “2020-01-03”, from the page's {where}; check it" in decisions(imported)
+
+
+def test_a_date_line_the_page_shows_wins_over_its_markup():
+    from glossator.importer import import_html
+    imported = import_html(page('<meta name="date" content="2024-05-01">', "<p>Published: Jan. 3, 2020</p>"),
+                           {"author": "A"})
+    assert imported.meta["date"] == "2020-01-03"
+    assert "10: date: “2020-01-03”, from the date line “Published: Jan. 3, 2020”" in decisions(imported)
+
+
+NAMES = ["Franklin D. Roosevelt", "W. E. B. Du Bois", "J.R.R. Tolkien", "Conan O'Brien", "Mary O’Neil",
+         "Jean-Paul Sartre", "John Smith Jr.", "Martin Luther King, Jr.", "Charles de Gaulle", "Ali al-Sistani"]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_an_authors_name_keeps_its_punctuation_from_a_byline_or_the_markup(name):
+    from glossator.importer import import_html
+    pasted = import_text(f"Roads Before Snow\n\nBy {name}\n\n{PROSE}\n", {})
+    bylined = import_html(page(header=f'<p class="byline">By <a href="/a">{name}</a></p>'), {})
+    meta = import_html(page(head=f'<meta name="author" content="{name}">'), {})
+    assert pasted.meta["author"] == bylined.meta["author"] == meta.meta["author"] == name
+    assert f"5: author: “{name}”, from the page's <meta name=\"author\">; check it" in decisions(meta)
+
+
+@pytest.mark.parametrize("byline, name", [("BY JEAN-PAUL O'BRIEN", "Jean-Paul O'Brien"),
+                                          ("BY W.E.B. DU BOIS", "W.E.B. Du Bois"), ("BY JOHN SMITH III", "John Smith III"),
+                                          ("By John Smith.", "John Smith"), ("By Franklin D. Roosevelt.", "Franklin D. Roosevelt")])
+def test_a_byline_in_capitals_or_ending_a_sentence_gives_the_name_as_written(byline, name):
+    assert import_text(f"Roads Before Snow\n\n{byline}\n\n{PROSE}\n", {}).meta["author"] == name
+
+
+def test_any_mix_of_page_markup_imports_without_an_error_and_reads_back():
+    """Bylines, dates and metadata in any number and nesting, some broken: never an exception
+    but ValueError, and the Markdown written reads back."""
+    from hypothesis import given, settings, strategies as st
+
+    from glossator.importer import import_html
+
+    parts = ['<p class="byline">By Jane Doe</p>', "<div><span>By Jane Doe</span> | <time>Jan. 3, 2020</time></div>",
+             '<time datetime="nonsense">x</time>', '<time datetime="2020-01-03">Friday</time>', "<p>© 2024</p>",
+             '<meta name="author" content="https://example.org/jane">', '<meta name="date" content="">',
+             '<script type="application/ld+json">{"author": [5, {"name": null}], "datePublished": 7}</script>',
+             '<script type="application/ld+json">{broken</script>', "<!-- a comment -->", "<?pi x?>",
+             '<span class="author">Jane Doe</span>', "<p>Published:</p>", "<div>", "</div>", "By", "&copy;"]
+
+    @settings(max_examples=60, deadline=None)
+    @given(st.lists(st.sampled_from(parts), max_size=8), st.lists(st.sampled_from(parts), max_size=4))
+    def mix(header, head):
+        imported = import_html(page("".join(head), "".join(header)), {"title": "T"})
+        assert blocks_of(imported.markdown()) == [(k, smarten(t, "en")) for k, t in imported.blocks]
+
+    mix()

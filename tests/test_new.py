@@ -185,7 +185,7 @@ def test_from_a_saved_web_page_reports_the_pages_lines_and_checks_clean(tmp_path
     result = run_cli("new", "ed", "--from", page, "--lang", "en-US", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
-    assert f"{page}:6: author: “Thomas Whitcomb”, from the page's metadata; check it" in result.stdout
+    assert f"{page}:27: author: “Thomas Whitcomb”, from the byline “By Thomas Whitcomb”" in result.stdout
     assert f"{page}:33: pull quote:" in result.stdout
     markdown = (ed / "source" / "article.md").read_text(encoding="utf-8")
     assert front(markdown)["title"] == "Lincoln’s Second Inaugural Address"
@@ -228,3 +228,22 @@ def test_from_a_paste_a_caption_with_its_credit_is_removed_and_said_so_not_set_a
     assert "heading:" not in result.stdout
     markdown = (tmp_path / "ed" / "source" / "article.md").read_text(encoding="utf-8")
     assert "## " not in markdown and "Library of Congress" not in markdown
+
+
+@pytest.mark.parametrize("name, lines", [("fdr-page.html", (28, 29)), ("fdr-page-nometa.html", (27, 28))])
+def test_from_a_saved_page_the_date_is_the_visible_one_not_the_copyright_year_and_initials_keep_their_stops(
+        name, lines, tmp_path):
+    (tmp_path / name).write_bytes((PASTES / name).read_bytes())
+    result = run_cli("new", "ed", "--from", name, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    byline, dateline = lines
+    assert (f"{name}:{byline}: author: “Franklin D. Roosevelt”, from the byline “By Franklin D. Roosevelt”; "
+            "the line was removed") in result.stdout
+    assert (f"{name}:{dateline}: date: “1941-01-06”, from the date line “Published: January 6, 1941”; "
+            "the line was removed") in result.stdout
+    assert "2024" not in result.stdout and "removed the date line" not in result.stdout
+    meta = front((tmp_path / "ed" / "source" / "article.md").read_text(encoding="utf-8"))
+    assert (meta["author"], str(meta["date"])) == ("Franklin D. Roosevelt", "1941-01-06")
+    check = run_cli("check", tmp_path / "ed")
+    assert check.returncode == 0, check.stdout + check.stderr

@@ -31,7 +31,8 @@ import json
 import re
 import textwrap
 import unicodedata
-from dataclasses import dataclass
+from collections import deque
+from dataclasses import dataclass, replace
 
 import yaml
 
@@ -91,11 +92,17 @@ def import_text(raw: str, given: dict) -> Imported:
     return import_units(split_units(normalise(raw), decisions), given, decisions)
 
 
-def import_units(units: list[Unit], given: dict, decisions: list[Decision]) -> Imported:
-    """The article in `units` (from a paste, or from a saved page's text), decisions added."""
+def import_units(units: list[Unit], given: dict, decisions: list[Decision], stated=()) -> Imported:
+    """The article in `units` (from a paste, or from a saved page's text), decisions added.
+    `stated`: fields a saved page's markup states, for what the text does not give."""
     meta = {k: v for k, v in given.items() if v}
     start, end = article_span(units)
     read_header(units[:start], meta, decisions)
+    for field in stated:
+        if field.field not in meta:
+            meta[field.field] = field.value
+            decisions.append(Decision(field.line, f"{field.field}: “{field.value}”, from the page's {field.where}; "
+                                                  "check it"))
     bio, footer = take_bio(units[end:], meta, decisions)
     drop_footer(footer, decisions)
     body = drop_furniture(units[start:end], decisions)
@@ -113,8 +120,22 @@ def import_units(units: list[Unit], given: dict, decisions: list[Decision]) -> I
 
 # --- a saved web page -------------------------------------------------------------------
 
-# Front matter fields read from a saved page: ours -> trafilatura's.
-HTML_FIELDS = {"title": "title", "author": "author", "date": "date", "publication": "sitename"}
+# Where a page's markup names the article's date and author, in order of trust. The
+# year of a copyright line ("© 2024") is the site's, not the article's: it is never a date.
+DATE_KEYS = ("article:published_time", "og:published_time", "datepublished", "citation_publication_date",
+             "citation_date", "dc.date.issued", "dcterms.issued", "dc.date", "dcterms.date", "date", "pubdate",
+             "publish-date", "publication_date", "sailthru.date", "parsely-pub-date")
+AUTHOR_KEYS = ("author", "article:author", "dc.creator", "dcterms.creator", "citation_author", "sailthru.author",
+               "parsely-author")
+
+
+@dataclass(frozen=True)
+class Stated:
+    """A front matter field the page's markup states, and where."""
+    field: str
+    value: str
+    line: int
+    where: str  # "<meta name=\"author\">"
 
 
 def looks_like_html(name: str, data: bytes) -> bool:
@@ -124,10 +145,13 @@ def looks_like_html(name: str, data: bytes) -> bool:
 
 
 def import_html(data: bytes, given: dict) -> Imported:
-    """A saved web page -> an article. trafilatura finds the article's text and the page's
-    title, author and date; it is handed the page's bytes and never a URL, so nothing is
-    fetched. The text then goes through import_text like a paste, and every decision names
-    the line of the page it concerns."""
+    """A saved web page -> an article. trafilatura finds the article's text, the title and
+    the site's name; it is handed the page's bytes and never a URL, so nothing is fetched.
+    Its author and date are not used: it strips the full stops from a name ("Franklin D
+    Roosevelt") and takes a copyright year for a date. The text goes through import_units
+    like a paste, with the byline and date lines trafilatura leaves out put back, so a page
+    and a paste of it agree; what they do not give, the page's markup may (stated_fields).
+    Every decision names the line of the page it concerns."""
     from trafilatura import bare_extraction
 
     try:
@@ -137,15 +161,32 @@ def import_html(data: bytes, given: dict) -> Imported:
         raise ValueError(f"could not read the page's text ({type(exc).__name__}: {exc})") from exc
     page = data.decode("utf-8", errors="replace")
     paragraphs = [line.strip() for line in (getattr(doc, "text", None) or "").split("\n") if line.strip()]
+    units = placed(page, paragraphs)
+    tree = page_tree(data)
     fields = dict(given)
     found = []
-    for name, theirs in HTML_FIELDS.items():
-        value = page_field(doc, theirs)
+    for name, theirs in (("title", "title"), ("publication", "sitename")):
+        value = " ".join((getattr(doc, theirs, None) or "").split())
         if value and name not in given:
             fields[name] = value
-            line = next((n for n, text in enumerate(page.split("\n"), 1) if value in html.unescape(text)), 0)
-            found.append(Decision(line, f"{name}: “{value}”, from the page's metadata; check it"))
-    return import_units(placed(page, paragraphs), fields, found)
+            line, where = stated_where(tree, value)
+            found.append(Decision(line, f"{name}: “{value}”, from the page's {where}; check it"))
+    first = next((i for i, unit in enumerate(units) if prose(unit)), len(units))
+    header = above_article(tree, units[first].text if units[first:] else None)
+    # The lines put back go above the first paragraph, by line (a page on one line: in order).
+    above = sorted(units[:first] + header_lines(header, units), key=lambda u: u.line)
+    return import_units(above + units[first:], fields, found, stated_fields(tree, header))
+
+
+def page_tree(data: bytes):
+    """The page parsed as trafilatura parses it (its encoding found as trafilatura finds
+    it), or None if it cannot be."""
+    from trafilatura import load_html
+
+    try:
+        return load_html(data)
+    except Exception:  # lxml raises many kinds on broken pages: then the markup is not read
+        return None
 
 
 def placed(page: str, paragraphs: list[str]) -> list[Unit]:
@@ -162,16 +203,133 @@ def placed(page: str, paragraphs: list[str]) -> list[Unit]:
     return units
 
 
-def page_field(doc, name: str) -> str | None:
+def element_text(element) -> str:
+    return " ".join(normalise(" ".join(element.itertext())).split())
+
+
+def above_article(tree, first: str | None) -> list:
+    """The page's elements, in order, before the one that starts the article's first
+    paragraph (`first`): its header, whatever lines it is on (a saved page may be one line).
+    Whitespace is left out of the comparison: inline markup splits text anywhere."""
+    if tree is None or first is None:
+        return []
+    probe = re.sub(r"\s+", "", first)[:40]
+    header = []
+    for element in tree.xpath("//body//*[not(ancestor-or-self::*[self::script or self::style or self::noscript"
+                              " or self::template])]"):
+        if re.sub(r"\s+", "", normalise("".join(element.itertext()))).startswith(probe):
+            return header
+        header.append(element)
+    return []  # the paragraph is not where trafilatura read it: leave the markup alone
+
+
+def header_lines(header: list, units: list[Unit]) -> list[Unit]:
+    """The bylines and date lines among the page's `header` elements that are not among
+    `units` (trafilatura drops a <p class="byline">), each at its line: read_header then reads
+    them as it reads a paste's. The outermost element whose text is one, as the page shows it."""
+    have = {unit.text for unit in units}
+    taken: list = []
+    for element in header:
+        text = element_text(element)
+        if (text and text not in have and len(text.split()) <= 16 and (parse_byline(text)[0] or parse_dateline(text))
+                and not any(parent in taken for parent in element.iterancestors())):
+            taken.append(element)
+            have.add(text)
+    return [Unit(element.sourceline or 0, element_text(element)) for element in taken]
+
+
+def stated_fields(tree, header: list) -> list[Stated]:
+    """The author and date the page's markup states, for what its visible lines do not
+    give: a <time datetime> above the article, <meta> tags, JSON-LD, an element marked as
+    the author. Values as the page spells them."""
+    if tree is None:
+        return []
+    keyed = markup_keys(tree)
+    times = [Stated("date", t.get("datetime"), t.sourceline or 0, f'<time datetime="{t.get("datetime")}">')
+             for t in header if t.tag == "time" and t.get("datetime")]
+    dates = times + [keyed[k] for k in DATE_KEYS if k in keyed] + json_ld(tree, "datePublished", "date")
+    authors = [keyed[k] for k in AUTHOR_KEYS if k in keyed] + json_ld(tree, "author", "author") + marked_authors(tree)
+    date = [replace(s, value=iso) for s in dates for iso in [stated_date(s.value)] if iso][:1]
+    return date + [replace(s, value=parse_byline(s.value)[0] or s.value) for s in authors if person_name(s.value)][:1]
+
+
+def markup_keys(tree) -> dict[str, Stated]:
+    """{key: the first value} of the page's <meta> (and other) elements named by a key of
+    DATE_KEYS or AUTHOR_KEYS in their property, name or itemprop."""
+    keyed: dict[str, Stated] = {}
+    for element in tree.xpath("//*[@name or @property or @itemprop]"):
+        attribute = next(a for a in ("property", "name", "itemprop") if element.get(a) is not None)
+        key = element.get(attribute).lower()
+        value = element.get("content") or element.get("datetime") or (
+            element_text(element) if element.tag != "meta" else "")
+        if key in DATE_KEYS + AUTHOR_KEYS and key not in keyed and value.strip():
+            keyed[key] = Stated("date" if key in DATE_KEYS else "author", " ".join(value.split()),
+                                element.sourceline or 0, f'<{element.tag} {attribute}="{element.get(attribute)}">')
+    return keyed
+
+
+def marked_authors(tree) -> list[Stated]:
+    """Elements marked as the author's name: rel="author", class="author", "author-name"."""
+    found = tree.xpath("//body//*[@rel='author' or contains(concat(' ', normalize-space(@class), ' '), ' author ')"
+                       " or contains(@class, 'author-name')]")
+    return [Stated("author", element_text(e), e.sourceline or 0,
+                   f'<{e.tag} class="{e.get("class")}">' if e.get("class") else f'<{e.tag} rel="author">')
+            for e in found]
+
+
+def json_ld(tree, key: str, field: str) -> list[Stated]:
+    """`key`'s values in the page's JSON-LD blocks (a person's name, for an author)."""
+    found = []
+    for script in tree.xpath("//script[@type='application/ld+json']"):
+        try:
+            items = deque([json.loads(script.text or "")])
+        except ValueError:
+            continue
+        while items:
+            item = items.popleft()
+            if isinstance(item, list):
+                items.extend(item)
+            elif isinstance(item, dict):
+                value = item.get(key)
+                for one in value if isinstance(value, list) else [value]:
+                    name = one.get("name") if isinstance(one, dict) else one
+                    if isinstance(name, str) and name.strip():
+                        found.append(Stated(field, " ".join(name.split()), script.sourceline or 0,
+                                            f"JSON-LD (“{key}”)"))
+                items.extend(v for v in item.values() if isinstance(v, (dict, list)))
+    return found
+
+
+def stated_date(value: str) -> str | None:
+    """The ISO date of a date the markup states ("2023-03-04T09:00:00-05:00", "March 4, 2023")."""
     from .model import PartialDate
 
-    value = (getattr(doc, name, None) or "").strip()
-    if name == "date" and value:
-        try:
-            return PartialDate.parse(value[:10]).iso()
-        except ValueError:
-            return None
-    return value or None
+    try:
+        return PartialDate.parse(value).iso()
+    except ValueError:
+        return parse_dateline(value)
+
+
+def person_name(value: str) -> bool:
+    """A name, not a profile's address, an e-mail or a sentence."""
+    return (1 <= len(value.split()) <= 8 and bool(re.search(r"[^\W\d_]", value))
+            and not re.search(r"://|@|^www\.", value))
+
+
+def stated_where(tree, value: str) -> tuple[int, str]:
+    """(line, element) where the page states `value`: a <meta> whose content it is, else
+    the <title> or the element whose text holds it."""
+    if tree is None:
+        return 0, "markup"
+    for element in tree.iter("meta"):
+        if " ".join((element.get("content") or "").split()) == value:
+            attribute = next((a for a in ("property", "name", "itemprop") if element.get(a) is not None), "content")
+            return element.sourceline or 0, f'<meta {attribute}="{element.get(attribute)}">'
+    for text in tree.xpath("//title/text() | //body//text()"):
+        if value in " ".join(text.split()):
+            element = text.getparent()
+            return element.sourceline or 0, f"<{element.tag}>"
+    return 0, "markup"
 
 
 # --- units -------------------------------------------------------------------------
@@ -385,8 +543,14 @@ def title_like(unit: Unit) -> bool:
 
 
 # "By Jane Doe", "BY JANE DOE", "Posted by Jane Doe | March 4, 2021", "Author: James Madison",
-# "By Jane Doe and John Roe, Staff Writers". Only the label ignores case: a name is capitalised.
-NAME = r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){1,3}"
+# "By Jane Doe and John Roe, Staff Writers". Only the label ignores case: a name is capitalised,
+# but for its particles ("Charles de Gaulle", "Ali al-Sistani"). Its punctuation is the
+# name's: initials ("Franklin D. Roosevelt", "W. E. B. Du Bois"), O'Brien, Jean-Paul, Jr.
+NAME_WORD = r"(?:(?:al|el)-)?[A-Z][\w.'’-]*"
+PARTICLE = r"(?:de|da|di|du|del|della|der|den|van|von|la|le|ten|ter|bin|ibn)"
+NAME = (rf"(?:[A-Z]\.\s+)*{NAME_WORD}(?:\s+(?:{PARTICLE}\s+)*{NAME_WORD}){{1,3}}"
+        r"(?:,?\s+(?:Jr|Sr|Jnr|Snr)\b\.?|\s+(?:II|III|IV)\b)?")
+NAME_END = re.compile(r"(?:[A-Z]\.)+|(?:Jr|Sr|Jnr|Snr)\.")  # a last word whose full stop is the name's
 BYLINE = re.compile(rf"^(?i:(?:(?:posted|written|words|story|text)\s+)?by:?|author:|creator:)\s+"
                     rf"(?P<name>{NAME}(?:\s+(?i:and)\s+{NAME})?)"
                     rf"(?P<rest>\s*(?:[,|·•—–]|\s-\s|\b(?i:on)\b).*)?$")
@@ -404,7 +568,9 @@ def parse_byline(text: str) -> tuple[str | None, str | None]:
         return None, None
     name = m["name"]
     if name.replace(" and ", " ").isupper():  # "JANE DOE and JOHN ROE"
-        name = " ".join(w.capitalize() if w.isupper() else w for w in name.split())
+        name = name_case(name)
+    if name.endswith(".") and not NAME_END.fullmatch(name.split()[-1]):
+        name = name[:-1]  # "By Jane Doe.": the sentence's full stop, not the name's
     rest = (m["rest"] or "").strip(" ,|·•—–-")
     return name, parse_dateline(re.sub(r"^on\s+", "", rest)) if rest else None
 
@@ -475,7 +641,14 @@ def author_name(caps: str, units: list[Unit]) -> str:
         m = MORE_BY.match(unit.text)
         if m and m.group("name").upper() == caps.upper():
             return m.group("name").strip()
-    return " ".join(w.capitalize() if w.isupper() else w for w in caps.split())
+    return name_case(caps)
+
+
+def name_case(caps: str) -> str:
+    """'JEAN-PAUL O'BRIEN JR.' -> 'Jean-Paul O'Brien Jr.', 'W.E.B. DU BOIS' -> 'W.E.B. Du Bois':
+    each run of letters capitalised, punctuation kept; a roman numeral (III) stays."""
+    return " ".join(re.sub(r"[^\W\d_]+", lambda m: m[0].capitalize(), w)
+                    if w.isupper() and not re.fullmatch(r"[IVX]+", w) else w for w in caps.split())
 
 
 def drop_footer(footer: list[Unit], decisions: list) -> None:
