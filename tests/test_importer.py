@@ -480,3 +480,13 @@ def test_any_mix_of_page_markup_imports_without_an_error_and_reads_back():
         assert blocks_of(imported.markdown()) == [(k, smarten(t, "en")) for k, t in imported.blocks]
 
     mix()
+
+
+def test_an_updated_line_gives_way_to_the_first_date_the_markup_states():
+    from glossator.importer import import_html
+    imported = import_html(page('<meta property="article:published_time" content="2020-01-03">',
+                                "<p>Updated: March 5, 2024</p>"), {"author": "A"})
+    assert imported.meta["date"] == "2020-01-03"
+    report = decisions(imported)
+    assert "5: date: “2020-01-03”, from the page's <meta property=\"article:published_time\">" in report
+    assert "10: removed the date line “Updated: March 5, 2024”" in report

@@ -97,12 +97,7 @@ def import_units(units: list[Unit], given: dict, decisions: list[Decision], stat
     `stated`: fields a saved page's markup states, for what the text does not give."""
     meta = {k: v for k, v in given.items() if v}
     start, end = article_span(units)
-    read_header(units[:start], meta, decisions)
-    for field in stated:
-        if field.field not in meta:
-            meta[field.field] = field.value
-            decisions.append(Decision(field.line, f"{field.field}: “{field.value}”, from the page's {field.where}; "
-                                                  "check it"))
+    read_header(units[:start], meta, decisions, stated)
     bio, footer = take_bio(units[end:], meta, decisions)
     drop_footer(footer, decisions)
     body = drop_furniture(units[start:end], decisions)
@@ -451,9 +446,10 @@ def menu_runs(units: list[Unit]) -> set[int]:
 
 # --- the header: title, author, date --------------------------------------------------------
 
-def read_header(header: list[Unit], meta: dict, decisions: list) -> None:
+def read_header(header: list[Unit], meta: dict, decisions: list, stated=()) -> None:
     """Read the byline, the date line and the headline from what stands above the article
-    (a site's name, menu and introduction may come first); report every unit removed."""
+    (a site's name, menu and introduction may come first); report every unit removed.
+    `stated`: what a saved page's markup says, for what these lines do not give."""
     used: dict[int, str] = {}
     for i in reversed(range(len(header))):
         author, date = parse_byline(header[i].text)
@@ -464,10 +460,13 @@ def read_header(header: list[Unit], meta: dict, decisions: list) -> None:
                 take_field(header[i], meta, decisions, "date", date, "the byline")
     dates = [i for i, unit in enumerate(header) if i not in used and parse_dateline(unit.text)]
     published = [i for i in dates if not re.match(r"\s*(updated|modified|last)", header[i].text, re.IGNORECASE)]
+    if dates and not published:  # only an "Updated ..." line: a first date the markup gives wins
+        take_stated([s for s in stated if s.field == "date"], meta, decisions)
     if published or dates:
         i = (published or dates)[-1]
         take_field(header[i], meta, decisions, "date", parse_dateline(header[i].text), "the date line")
         used[i] = "date"
+    take_stated(stated, meta, decisions)
     for i, unit in enumerate(header):
         m = SOURCE_LINE.match(unit.text)
         if m and i not in used:
@@ -494,6 +493,15 @@ def read_header(header: list[Unit], meta: dict, decisions: list) -> None:
             continue
         why = boilerplate(unit) or ("a menu" if i in menus or menu_line(unit.text) else "the page's header")
         decisions.append(Decision(unit.line, f"removed {why}, above the article: “{shorten(unit.text)}”"))
+
+
+def take_stated(stated, meta: dict, decisions: list) -> None:
+    """meta's missing fields from what the page's markup states, each with where it says it."""
+    for field in stated:
+        if field.field not in meta:
+            meta[field.field] = field.value
+            decisions.append(Decision(field.line, f"{field.field}: “{field.value}”, from the page's {field.where}; "
+                                                  "check it"))
 
 
 def take_title(unit: Unit, meta: dict, decisions: list) -> None:
