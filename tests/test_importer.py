@@ -490,3 +490,11 @@ def test_an_updated_line_gives_way_to_the_first_date_the_markup_states():
     report = decisions(imported)
     assert "5: date: “2020-01-03”, from the page's <meta property=\"article:published_time\">" in report
     assert "10: removed the date line “Updated: March 5, 2024”" in report
+
+
+def test_a_saved_pages_lines_are_where_each_element_starts_not_a_breadcrumb_ending_with_its_words():
+    from glossator.importer import import_html
+    report = decisions(import_html((PASTES / "fdr-page.html").read_bytes(), {}))
+    # Line 23 is the breadcrumb "Home > … > The Four Freedoms"; line 26 the <h1>.
+    assert "26: removed the headline: it repeats the title" in report
+    assert "27: subtitle: “Annual Message to Congress on the State of the Union.”" in report

@@ -184,22 +184,60 @@ def page_tree(data: bytes):
         return None
 
 
+NEAR_LINES = 50  # how far below a line holding a paragraph's words its element's start is looked for
+
+
 def placed(page: str, paragraphs: list[str]) -> list[Unit]:
     """The paragraphs as units, each with the line of the page where it starts, so that
-    every line number the report gives is the page's."""
-    page_lines = [" ".join(html.unescape(re.sub(r"<[^>]*>", " ", line)).split()) for line in page.split("\n")]
+    every line number the report gives is the page's: the first line, from the previous
+    paragraph's on, that holds its first words, or, a few lines below, the line where an
+    element's text starts with them (a headline's <h1>, not a breadcrumb ending with them)."""
+    page_lines = [page_line(line) for line in page.split("\n")]
     body = next((i for i, line in enumerate(page.split("\n")) if re.search(r"<body\b", line, re.IGNORECASE)), 0)
     units: list[Unit] = []
     for text in paragraphs:
         after = max(body, units[-1].line - 1 if units else 0)
         probe = " ".join(text.split()[:6])
-        line = next((i + 1 for i in range(after, len(page_lines)) if probe in page_lines[i]), after + 1)
+        first = next((i for i in range(after, len(page_lines)) if probe in page_lines[i][0]), None)
+        near = range(first, min(first + NEAR_LINES, len(page_lines))) if first is not None else ()
+        starting = (i for i in near if any(page_lines[i][0].startswith(probe, at) for at in page_lines[i][1]))
+        line = next(starting, after if first is None else first) + 1
         units.append(Unit(line, " ".join(normalise(text).split())))
     return units
 
 
-def element_text(element) -> str:
-    return " ".join(normalise(" ".join(element.itertext())).split())
+def page_line(line: str) -> tuple[str, list[int]]:
+    """A line of the page as text (tags out, entities read, spaces collapsed) and the
+    offsets in it where a text after a tag, or the line's own, starts."""
+    pieces = [" ".join(html.unescape(piece).split()) for piece in re.split(r"<[^>]*>", line)]
+    starts, length = [], 0
+    for piece in filter(None, pieces):
+        starts.append(length)
+        length += len(piece) + 1
+    return " ".join(filter(None, pieces)), starts
+
+
+def element_text(element, limit: int | None = None) -> str | None:
+    """The element's text as a unit's, or None if it runs past `limit` characters (a
+    container's whole text is not read to find a one-line byline)."""
+    pieces, length = [], 0
+    for piece in element.itertext():
+        pieces.append(piece)
+        length += len(piece)
+        if limit is not None and length > limit:
+            return None
+    return " ".join(normalise(" ".join(pieces)).split())
+
+
+def starts_with(element, probe: str) -> bool:
+    """Whether the element's text, whitespace left out, starts with `probe` (also without):
+    only as much of it is read as the probe needs."""
+    head = ""
+    for piece in element.itertext():
+        head += re.sub(r"\s+", "", normalise(piece))
+        if len(head) >= len(probe):
+            break
+    return head.startswith(probe)
 
 
 def above_article(tree, first: str | None) -> list:
@@ -212,10 +250,13 @@ def above_article(tree, first: str | None) -> list:
     header = []
     for element in tree.xpath("//body//*[not(ancestor-or-self::*[self::script or self::style or self::noscript"
                               " or self::template])]"):
-        if re.sub(r"\s+", "", normalise("".join(element.itertext()))).startswith(probe):
+        if starts_with(element, probe):
             return header
         header.append(element)
     return []  # the paragraph is not where trafilatura read it: leave the markup alone
+
+
+BYLINE_CHARS = 1000  # an element with more text (indentation included) is no byline or date line
 
 
 def header_lines(header: list, units: list[Unit]) -> list[Unit]:
@@ -225,12 +266,12 @@ def header_lines(header: list, units: list[Unit]) -> list[Unit]:
     have = {unit.text for unit in units}
     taken: list = []
     for element in header:
-        text = element_text(element)
+        text = element_text(element, limit=BYLINE_CHARS)
         if (text and text not in have and len(text.split()) <= 16 and (parse_byline(text)[0] or parse_dateline(text))
                 and not any(parent in taken for parent in element.iterancestors())):
             taken.append(element)
             have.add(text)
-    return [Unit(element.sourceline or 0, element_text(element)) for element in taken]
+    return [Unit(element.sourceline or 0, element_text(element, limit=BYLINE_CHARS)) for element in taken]
 
 
 def stated_fields(tree, header: list) -> list[Stated]:
