@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from conftest import run_cli
-from test_importer import SEED, blocks_of, front
+from test_importer import SEED, blocks_of, fdr_page, front
 
 FILES = ("source/article.md", "annotations/notes.yaml", "annotations/glossary.yaml",
          "annotations/chronology.yaml", "styles/edition.css", ".gitignore")
@@ -230,10 +230,11 @@ def test_from_a_paste_a_caption_with_its_credit_is_removed_and_said_so_not_set_a
     assert "## " not in markdown and "Library of Congress" not in markdown
 
 
-@pytest.mark.parametrize("name, lines", [("fdr-page.html", (28, 29)), ("fdr-page-nometa.html", (27, 28))])
+@pytest.mark.parametrize("variant, lines", [("as saved", (28, 29)), ("no meta author", (27, 28))])
 def test_from_a_saved_page_the_date_is_the_visible_one_not_the_copyright_year_and_initials_keep_their_stops(
-        name, lines, tmp_path):
-    (tmp_path / name).write_bytes((PASTES / name).read_bytes())
+        variant, lines, tmp_path):
+    name = "fdr-page.html"
+    (tmp_path / name).write_bytes(fdr_page(variant))
     result = run_cli("new", "ed", "--from", name, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
