@@ -4,12 +4,24 @@ from __future__ import annotations
 import statistics
 
 from glossator import ids
+from glossator.compose import block_id
+from glossator.load import parse_blocks
 from glossator.placement import optimise
 from glossator.placement.optimise import Area, NoteBox, Page, Spot, may_start_page, paginate
 from glossator.placement.paginate import Unit
 
 LINE = 14.0
 AREA = Area(top=0.0, bottom=LINE * 40, gap=7.0, foot_rule=12.0, line=LINE)  # 40 lines a page
+
+
+def heading_id() -> str:
+    """The id a real article gives its first heading (load, then compose): the placement
+    rules must know a heading by the id the build gives it, not by one made up here."""
+    blocks = parse_blocks("A paragraph.\n\n## A heading\n\nAnother paragraph.\n", 1, [])
+    return next(block_id(b, i) for i, b in enumerate(blocks) if b.kind == "heading")
+
+
+HEADING = heading_id()
 
 
 def paragraphs(*lengths: int, clean=lambda block, line: True) -> list[Unit]:
@@ -81,11 +93,25 @@ def test_pages_never_leave_an_orphan_or_a_widow_nor_split_a_hyphenated_word():
 
 def test_a_heading_is_never_the_last_thing_on_a_page():
     units = paragraphs(39)
-    units.append(Unit("section-2", None, 0, 0.0, LINE, 0.0, True))
+    units.append(Unit(HEADING, None, 0, 0.0, LINE, 0.0, True))
     units += [Unit("p3", i, 0, 0.0, LINE, 0.0, i == 0) for i in range(10)]
     assert not may_start_page(units, 40)
     pages = paginate(units, [], AREA)
-    assert all(units[p.end - 1].block != "section-2" for p in pages[:-1])
+    assert all(units[p.end - 1].block != HEADING for p in pages[:-1])
+
+
+def test_a_heading_stays_with_a_paragraph_whose_notes_crowd_its_page():
+    """Large print: a heading near a page's foot, over a paragraph whose first lines call
+    tall notes. Ending the page with the heading would make room; it is never done."""
+    big = Area(top=0.0, bottom=LINE * 24, gap=7.0, foot_rule=12.0, line=LINE)
+    units = paragraphs(22)
+    units.append(Unit(HEADING, None, 0, 0.0, LINE * 2, 0.0, True))
+    units += [Unit("p3", i, 0, 0.0, LINE, 0.0, i == 0) for i in range(12)]
+    notes = [note(1, 23, margin=LINE * 10, foot=LINE * 6), note(2, 24, margin=LINE * 10, foot=LINE * 6)]
+    pages = paginate(units, notes, big)
+    assert len(pages) > 1
+    assert all(units[p.end - 1].block != HEADING for p in pages[:-1])
+    assert all(units[p.start - 1].block != HEADING for p in pages[1:])
 
 
 def test_a_dense_article_fills_its_pages_and_keeps_most_notes_in_the_margin():
@@ -196,7 +222,7 @@ def test_at_most_a_tenth_of_the_notes_leave_their_page_and_none_goes_two_pages()
 
 def test_no_note_is_carried_onto_a_page_that_starts_with_a_heading():
     units = paragraphs(40)
-    units.append(Unit("section-2", None, 0, 0.0, LINE, 0.0, True))
+    units.append(Unit(HEADING, None, 0, 0.0, LINE, 0.0, True))
     units += [Unit("p3", i, 0, 0.0, LINE, 0.0, i == 0) for i in range(40)]
     notes = [note(n, unit, margin=120.0, foot=200.0) for n, unit in enumerate((4, 12, 20, 28, 36), 1)]
     pages = paginate(units, notes, HEADED)

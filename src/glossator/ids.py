@@ -17,6 +17,11 @@ def block(number: int, kind: str, index: int) -> str:
     return f"p{number}" if number else f"{kind}-{index + 1}"
 
 
+def is_heading(ident: str) -> bool:
+    """A heading's block id ('heading-5': block() of a block of kind "heading")."""
+    return ident.startswith("heading-")
+
+
 def call(number: int) -> str:
     """The note's number in the text."""
     return f"call-{number}"

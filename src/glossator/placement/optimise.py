@@ -313,7 +313,7 @@ def may_start_page(units: list[Unit], i: int) -> bool:
     if i == 0:
         return True
     unit, before = units[i], units[i - 1]
-    if before.block.startswith("section") and before.line is None:
+    if ids.is_heading(before.block) and before.line is None:
         return False  # a heading stays with what it heads
     if unit.line is None or unit.part_start:
         return True

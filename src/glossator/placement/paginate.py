@@ -124,7 +124,7 @@ def collapsed(margins: Mapping[str, tuple[float, float]], above: str, below: str
 
 def _kind(unit: Unit) -> str:
     if unit.line is None:
-        return unit.block.split("-")[0]  # title, pullquote, section, about
+        return unit.block.split("-")[0]  # title, pullquote, heading, about
     return "first line" if unit.line == 0 else "line"
 
 
