@@ -47,6 +47,7 @@ from .reuse import Reuse
 from .sandbox import BoundedSandbox, TemplateFolder, template_errors
 from .styles import counts_siblings, flows_across_pages, inlined, read_stylesheets
 from .timeline import build_timeline
+from .typography import ends_sentence, full_stop
 from .unbreakable import mark_unbreakable
 from .variants import statistics
 
@@ -100,6 +101,8 @@ class Renderer:
                                   undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
         self.env.globals["coalesce"] = coalesce
         self.env.filters["balanced_title"] = balanced_title
+        self.env.filters["full_stop"] = full_stop
+        self.env.tests["sentence"] = ends_sentence
         self.templates = b""  # the templates' digest, read as each build starts (after its checks): read_templates
         self.reuse = Reuse()  # layouts, note heights and font subsets, kept for the next build
         self.reuses: dict[str, Reuse] = {}  # ...one set per variant (--all builds them in turn)

@@ -69,3 +69,18 @@ def smarten(text: str, lang: str) -> str:
     """Plain text (a note's title, a term) with the article's quotes and dashes."""
     tokens = _plain(lang).parseInline(text)
     return "".join(child.content if child.type == "text" else "\n" for child in tokens[0].children or ())
+
+
+# A sentence's end: . ? ! or …, perhaps inside closing quotes or brackets ('“Why?”', '(U.S.)').
+_SENTENCE_END = re.compile(r"[.?!\u2026][\"'\u201d\u2019\u00bb\u203a)\]]*\s*$")
+
+
+def ends_sentence(text: str) -> bool:
+    """Whether plain `text` ends as a sentence does, so that no full stop is to follow it."""
+    return bool(_SENTENCE_END.search(text))
+
+
+def full_stop(text: str) -> str:
+    """`text` closed by a full stop, unless it ends a sentence already: a note's title set
+    before its text ("Who wrote it?" stays as it is, "U.S." is not given a second stop)."""
+    return text if ends_sentence(text) else text + "."
