@@ -108,6 +108,11 @@ class PartialDate:
             return f"{self.display(lang)} – {end.display(lang)}"
         return _interval(self, end, lang)
 
+    def label(self, end: "PartialDate | None" = None, lang: str = "en") -> str:
+        """The date, or its range to `end`, as the chronology lists it: never broken inside
+        a date; a range may break only after its dash ('July 28, 1914 –' / 'November 11, 1918')."""
+        return _UNBROKEN.sub(_no_break, self.span(end, lang) if end else self.display(lang))
+
     def range_to(self, last: "PartialDate", lang: str = "en") -> tuple[str, str]:
         """The two ends of a range as printed, said equally precisely ("1940" and "1952", or
         "28 October 1940" and "18 February 1952"), never one by its day and one by its year."""
@@ -122,6 +127,14 @@ class PartialDate:
         return self.year + (self.month - 1) / 12 + (day - 1) / 365
 
 
+
+
+_UNBROKEN = re.compile(r"(?<![\u2013\u2014])[^\S\u00a0\u202f]")  # a space a line may break at, but after a dash
+
+
+def _no_break(space: re.Match) -> str:
+    """The no-break space of a space's width: narrow for a thin one (CLDR's ranges), else full."""
+    return "\u202f" if space.group() in "\u2009\u200a" else "\u00a0"
 
 
 def _written(text: str) -> tuple[int, int, int]:
