@@ -108,7 +108,8 @@ def number_notes(annotations: Annotations, spans: dict[str, Span]) -> dict[str, 
 def compose_blocks(article, numbers, note_spans, term_spans) -> tuple[ComposedBlock, ...]:
     calls: dict[int, dict[int, list[int]]] = {}
     for note_id, span in note_spans.items():
-        calls.setdefault(span.block, {}).setdefault(span.end, []).append(numbers[note_id])
+        at = call_place(article.blocks[span.block].text, span.end)
+        calls.setdefault(span.block, {}).setdefault(at, []).append(numbers[note_id])
     firsts: dict[int, list[tuple[Span, str]]] = {}
     for term_id, spans in term_spans.items():
         if spans:  # only a term's first occurrence is marked and linked
@@ -118,6 +119,21 @@ def compose_blocks(article, numbers, note_spans, term_spans) -> tuple[ComposedBl
         pieces = block_pieces(block, calls.get(index, {}), firsts.get(index, []))
         out.append(ComposedBlock(block.kind, block.number, pieces, block_id(block, index), block.where))
     return tuple(out)
+
+
+# What a call is set after when its quote ends just before it: any punctuation but a dash,
+# and closing quotation marks (Chicago Manual of Style 14.26; Tufte's sidenotes likewise).
+CLOSING = re.compile(r"[.,;:!?\u2026\"'\u201d\u2019\u00bb\u203a]+")
+
+
+def call_place(text: str, end: int) -> int:
+    """Where the call of a quote ending at `end` goes: after the punctuation and closing
+    quotation marks that follow the quote ('Union,”¹⁰'), unless they run on into a word
+    (an apostrophe: 'Roosevelt’s'). The text itself is never changed."""
+    closing = CLOSING.match(text, end)
+    if closing is None or text[closing.end():closing.end() + 1].isalnum():
+        return end
+    return closing.end()
 
 
 def block_id(block: Block, index: int) -> str:
