@@ -8,7 +8,7 @@ A4 pages to A5 (70.7 %). The typeset pages stay those of the edition; only their
 size on paper changes.
 
 Each sheet side carries a page label naming the two pages it holds, left then right
-("8-5"; "-1" where the left page is blank), so a reader, or a test, can check the order.
+("8-5"; "1" where the left page is blank), so a reader, or a test, can check the order.
 """
 from __future__ import annotations
 
@@ -31,6 +31,12 @@ def booklet_order(count: int) -> list[tuple[int | None, int | None]]:
         sides.append((total - outer, outer + 1))  # front: last, first
         sides.append((inner + 1, total - inner))  # back: second, second last
     return [tuple(p if p <= count else None for p in side) for side in sides]
+
+
+def side_label(side: tuple[int | None, int | None]) -> str:
+    """A sheet side's page label: its two pages, left then right ("8-5"), or the one page
+    it holds beside a blank ("1"): a blank page has no number to show."""
+    return "-".join(str(n) for n in side if n)
 
 
 @functools.lru_cache(maxsize=2)  # `watch --booklet`: a rebuild that left the copy's PDF as it was
@@ -59,8 +65,7 @@ def impose(pdf: bytes, paper: str) -> bytes:
             drawn.append(f"q {scale:.6f} 0 0 {scale:.6f} {x:.4f} {y:.4f} cm {name} Do Q")
         sheet[NameObject("/Resources")] = DictionaryObject({NameObject("/XObject"): names})
         sheet.replace_contents(stream(writer, "\n".join(drawn).encode("ascii")))
-        label = "-".join(str(n) if n else "" for n in side)
-        labels.extend([NumberObject(index), DictionaryObject({NameObject("/P"): TextStringObject(label)})])
+        labels.extend([NumberObject(index), DictionaryObject({NameObject("/P"): TextStringObject(side_label(side))})])
     writer._root_object[NameObject("/PageLabels")] = DictionaryObject({NameObject("/Nums"): labels})
     if reader.metadata:
         writer.add_metadata({k: v for k, v in reader.metadata.items() if isinstance(v, str)})
