@@ -206,6 +206,19 @@ def foot_top(page, index: int, paper: str, duplex: bool) -> float:
     return max(body, default=g.top)
 
 
+def article_lines(pdf_path, paper="letter", duplex=True) -> list[list[list[Glyph]]]:
+    """Each page's lines in the article's type (body and headings: no calls, no notes, no
+    running heads or folios) in its text column, top to bottom, each left to right."""
+    g = geometry(paper)
+    pages = []
+    with read_pdf(pdf_path) as pdf:
+        for index, page in enumerate(pdf.pages):
+            left, right = text_column(index, paper, duplex)
+            pages.append(lines_of([c for c in glyphs(page) if left - 1 <= c.x0 and c.x1 <= right + 1
+                                   and g.top - 1 <= c.top <= g.height - g.bottom and c.size > g.note_size + 0.6]))
+    return pages
+
+
 def calls_on(page, index: int, paper: str, duplex: bool) -> set[str]:
     """The note calls set in a page's text column (above its foot)."""
     left, right = text_column(index, paper, duplex)

@@ -42,8 +42,8 @@ def pdf_text(pdf: Path) -> str:
         return " ".join(" ".join((page.extract_text() or "").split()) for page in doc.pages)
 
 
-def test_there_are_two_test_editions():
-    assert NAMES == ["gettysburg", "second-inaugural"]
+def test_there_are_three_test_editions():
+    assert NAMES == ["fourfreedoms", "gettysburg", "second-inaugural"]
 
 
 @pytest.mark.parametrize("name", NAMES)
