@@ -339,6 +339,33 @@ def test_the_timeline_fills_the_chronologys_width_on_a_laptop(browser, page, wid
     assert abs(svg - scroller) < 1 and scrolled <= scroller + 1, found  # as wide as its column, not scrolled
 
 
+# Each chronology date's text, line by line as the browser set it (a line: the characters
+# of one top), and whether it runs out of its column.
+DATE_LINES = """
+return [...document.querySelectorAll('.event .date')].map(d => {
+  const t = d.firstChild, lines = [];
+  let top = null;
+  for (let i = 0; i < t.length; i++) {
+    const r = document.createRange(); r.setStart(t, i); r.setEnd(t, i + 1);
+    const rect = r.getClientRects()[0];
+    if (rect && (top === null || Math.abs(rect.top - top) > 2)) { lines.push(''); top = rect.top; }
+    lines[lines.length - 1] += t.data[i];
+  }
+  return {lines: lines, over: d.scrollWidth > d.clientWidth + 1};
+});
+"""
+
+
+@needs_browser
+@pytest.mark.parametrize("width", [WIDE, PHONE, 320])
+def test_a_chronology_date_never_breaks_inside_itself(browser, page, width):
+    show(browser, page, width)
+    dates = browser.execute_script(DATE_LINES)
+    assert len(dates) == 37 and not any(d["over"] for d in dates)
+    for d in dates:  # a range may break after its dash, and only there
+        assert all(line.rstrip().endswith("\u2013") for line in d["lines"][:-1]), d["lines"]
+
+
 @needs_browser
 @pytest.mark.parametrize("width", [PHONE, WIDE])
 def test_a_timeline_that_scrolls_says_so_under_it(browser, page, width):
