@@ -158,3 +158,100 @@ def test_a_page_whose_mask_names_a_group_is_drawn_again_as_weasyprint_draws_it()
         with measure.pages_drawn_kept(store):
             assert document.copy().write_pdf() == plain
         assert not store
+
+
+# --- lines broken once (measure.lines_kept) --------------------------------------------------
+
+def _line_breaking_source() -> str:
+    import inspect
+
+    from weasyprint.text import fonts, line_break
+
+    return "".join(inspect.getsource(part) for part in (
+        line_break.split_first_line, line_break.create_layout, line_break.first_line_metrics, line_break.line_size,
+        line_break.Layout, fonts.get_font_description))
+
+
+def test_weasyprints_line_breaker_has_the_shape_the_memo_keys():
+    """lines_kept replaces split_first_line where WeasyPrint's layout calls it by name, keys a
+    result by the style properties it reads and by what it computes from the width, and shares
+    the deactivated layout it returns. Any change there must be looked at before the memo can
+    be trusted: this fails, naming it."""
+    import importlib
+    import inspect
+    import re
+
+    from weasyprint.text import line_break
+
+    parameters = list(inspect.signature(line_break.split_first_line).parameters)
+    assert parameters == ["text", "style", "context", "max_width", "justification_spacing", "is_line_start",
+                          "minimum"], f"split_first_line's parameters changed: {parameters}"
+    for name in measure.LINE_BREAKERS:
+        assert importlib.import_module(name).split_first_line is line_break.split_first_line, \
+            f"{name} no longer calls split_first_line by name"
+    read = set(re.findall(r"style\[['\"](\w+)['\"]\]", _line_breaking_source()))
+    assert read <= set(measure.LINE_STYLE), f"split_first_line reads style properties the key lacks: " \
+                                            f"{sorted(read - set(measure.LINE_STYLE))}"
+    assert (line_break.FROM_UNITS, line_break.TO_UNITS) == (measure.PANGO_UNIT, 1024)
+    # _width_key mirrors this code's arithmetic on the width (WeasyPrint 70.0's): read it again if it changed.
+    import hashlib
+    assert hashlib.sha256(_line_breaking_source().encode()).hexdigest()[:16] == "3ce6c680ae02d0f0", \
+        "split_first_line or its helpers changed: check measure._width_key against them, then update this digest"
+
+
+def test_a_line_broken_again_is_taken_from_the_memo_and_lays_out_the_same_bytes():
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()  # the key holds it: another's fonts may break lines otherwise
+    html = ("<p style='width: 180px; hyphens: auto; text-decoration: underline; letter-spacing: 0.3px' lang=en>"
+            "Notwithstanding the extraordinarily complicated circumstances, the representatives reached "
+            "an understanding about the withdrawal of the remaining forces.</p>"
+            "<p style='width: 120px; text-overflow: ellipsis; overflow: hidden; white-space: nowrap'>"
+            "A line too long for its box, cut with an ellipsis</p>")
+    plain = HTML(string=html).render().write_pdf()
+    store, used = {}, set()
+    with measure.lines_kept(store, used):
+        first = HTML(string=html).render(font_config=fonts)
+    assert store and used == set(store)
+    kept = dict(store)
+    calls = []
+    from weasyprint.text import line_break
+    original = line_break.split_first_line
+    line_break.split_first_line = lambda *args, **kwargs: calls.append(args) or original(*args, **kwargs)
+    try:
+        with measure.lines_kept(store, used):
+            again = HTML(string=html).render(font_config=fonts)
+    finally:
+        line_break.split_first_line = original
+    assert calls == [] and store == kept, "lines were broken again"
+    assert first.write_pdf() == again.write_pdf() == plain
+
+
+def test_widths_a_few_units_in_the_15th_digit_apart_share_a_key_and_a_pango_unit_apart_do_not():
+    from weasyprint.layout.percent import percentage
+    from weasyprint import HTML
+
+    style = HTML(string="<p lang=en style='hyphens: auto'>x</p>").render().pages[0]._page_box \
+        .children[0].children[0].style  # the paragraph's computed style
+    key = lambda width: measure._width_key(width, style, percentage)
+    assert key(394.6666674106668) == key(394.6666671333334)
+    assert key(394.6666674106668) != key(394.6666674106668 + measure.PANGO_UNIT)
+    line = 250 * measure.PANGO_UNIT  # a line of 250 Pango units fits a width of exactly its own, not one just under
+    assert key(line) != key(line - 1e-12)
+    assert key(None) is None and key(float("inf")) == float("inf")
+
+
+def test_the_bundled_edition_is_the_same_bytes_with_the_memo_and_without(bundled, tmp_path, monkeypatch):
+    """The build breaks each line once (lines_kept); without the memo, WeasyPrint breaks every line
+    of every layout itself, and the PDF is the same, byte for byte."""
+    import contextlib
+
+    from conftest import copy_bundled
+    from glossator import render
+    from glossator.pipeline import build
+
+    monkeypatch.setattr(render, "lines_kept", lambda store, used: contextlib.nullcontext())
+    edition = copy_bundled(tmp_path / "edition")
+    build(edition, tmp_path / "out")
+    assert (tmp_path / "out" / bundled.name).read_bytes() == bundled.read_bytes()

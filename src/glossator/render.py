@@ -37,8 +37,8 @@ from .columns import places, set_columns
 from .errors import RenderError, finding
 from .model import BLEED_MM, PX_PER_PT, Edition, Geometry, Options, Where
 from .placement.engine import discrepancies, note_area, page_refs, place, too_long
-from .placement.measure import (backgrounds_kept, compressed_kept, measure, pages_drawn_kept, paragraph_parts,
-                                short_lines, subsets_kept, tags_recorded)
+from .placement.measure import (backgrounds_kept, compressed_kept, lines_kept, measure, pages_drawn_kept,
+                                paragraph_parts, short_lines, subsets_kept, tags_recorded)
 from .placement.model import Measured
 from .placement.pages import body_pages
 from .placement.plan import Plan, placement_css
@@ -444,7 +444,7 @@ class Renderer:
         from weasyprint import HTML
 
         try:
-            with _quiet_weasyprint():
+            with _quiet_weasyprint(), lines_kept(self.reuse.lines, self.reuse.lines_used):
                 document = HTML(string=html, base_url=str(THEME) + "/", url_fetcher=self.fetcher).render(
                     font_config=self.font_config, stylesheets=self.stylesheets)
         except Exception as exc:  # WeasyPrint raises many kinds; all mean the same to the user

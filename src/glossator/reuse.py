@@ -23,6 +23,9 @@ class Reuse:
         self.heights: dict[tuple, float] = {}  # what a note's sheet is made from -> the note's height, px
         self.entries: dict[tuple, object] = {}  # what a glossary entry's sheet is made from -> its heights, px
         self.subsets: dict[tuple, bytes] = {}  # (font, glyphs, options) -> the subset font file
+        self.lines: dict[tuple, tuple] = {}  # a line's text, style, width... -> how it broke (measure.lines_kept)
+        self.lines_used: set[tuple] = set()  # the lines looked up by the layout being made, or by sheets
+        self.lines_of: dict[str, set] = {}  # role -> the lines its layout looked up
         self.used: set[str] = set()  # the roles laid out or reused since the last forget_unused()
         self.made = 0  # layouts made since the counters were read...
         self.kept = 0  # ...and layouts reused
@@ -36,7 +39,11 @@ class Reuse:
             self.kept += 1
             return kept[1]
         self.layouts.pop(role, None)  # let the old layout go before the new one is made
-        value = make(html)
+        outside, self.lines_used = self.lines_used, set()
+        try:
+            value = make(html)
+        finally:
+            self.lines_of[role], self.lines_used = self.lines_used, outside | self.lines_used
         self.made += 1
         self.layouts[role] = (html, value)
         return value
@@ -44,7 +51,12 @@ class Reuse:
     def forget_unused(self) -> None:
         """Let go of the layouts of roles the build did not use (the pages past a body's new end)."""
         self.layouts = {role: kept for role, kept in self.layouts.items() if role in self.used}
-        self.used = set()
+        self.lines_of = {role: keys for role, keys in self.lines_of.items() if role in self.layouts}
+        # The lines of the layouts kept (a page laid out again breaks most of them as before),
+        # and those looked up by this build's sheets.
+        kept = self.lines_used.union(*self.lines_of.values())
+        self.lines = {key: line for key, line in self.lines.items() if key in kept}
+        self.used, self.lines_used = set(), set()
 
     def note_heights(self, inputs: dict, measure: Callable[[list], dict]) -> dict:
         """key -> height, measuring (on one sheet) only the notes whose sheet's inputs are new.

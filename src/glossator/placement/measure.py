@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import math
 import os
 from contextlib import contextmanager
 
@@ -206,6 +207,128 @@ def subsets_kept(store: dict[tuple, bytes]):
         Font.subset = original
         store.clear()
         store.update(used)
+
+
+# --- lines broken ----------------------------------------------------------------------
+
+# What WeasyPrint's split_first_line reads of a text's style (text/line_break.py: the Pango
+# layout it makes, its font description and features, word and letter spacing, hyphenation,
+# breaking): with the text, the width and the other arguments, everything that decides how
+# the line breaks. tests/test_placement_measure.py reads WeasyPrint's source for any other.
+LINE_STYLE = ("white_space", "font_size", "direction", "font_language_override", "lang", "font_family",
+              "font_style", "font_stretch", "font_weight", "font_variant_caps", "font_variation_settings",
+              "text_decoration_line", "font_kerning", "font_variant_ligatures", "font_variant_position",
+              "font_variant_numeric", "font_variant_alternates", "font_variant_east_asian",
+              "font_feature_settings", "word_spacing", "letter_spacing", "overflow_wrap", "tab_size", "hyphens",
+              "hyphenate_limit_chars", "hyphenate_limit_zone", "hyphenate_character", "word_break")
+LINE_BREAKERS = ("weasyprint.layout.inline", "weasyprint.layout.preferred")  # modules that call it by name
+
+
+@contextmanager
+def lines_kept(store: dict, used: set):
+    """While a document is laid out, a line of text already broken with the same text,
+    style, width and arguments, in this or an earlier layout, is not broken again: its
+    result is taken from `store`. Pango's line breaking is a third of a layout's time, and
+    the build lays most text out twice (measured, then set: the article, the notes, the
+    glossary's entries), and a rebuild lays out again pages whose lines did not change.
+    The result is WeasyPrint's own: the same bytes come of it. used: gets every key looked up."""
+    import importlib
+
+    from weasyprint.layout.percent import percentage
+    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.text.line_break import split_first_line
+
+    original_add = FontConfiguration.add_font_face
+
+    def split(text, style, context, max_width, justification_spacing, is_line_start=True, minimum=False):
+        try:
+            key = (hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest(),
+                   style.font_config, tuple(_frozen(style[name]) for name in LINE_STYLE),
+                   _width_key(max_width, style, percentage), justification_spacing, is_line_start, minimum)
+            kept = store.get(key)
+        except TypeError:  # a value that cannot be a key: break it as WeasyPrint does
+            return split_first_line(text, style, context, max_width, justification_spacing, is_line_start, minimum)
+        used.add(key)
+        if kept is None:
+            kept = split_first_line(text, style, context, max_width, justification_spacing, is_line_start, minimum)
+            if hasattr(kept[0], "layout"):  # a layout still holding Pango's objects: not to be shared
+                return kept
+            store[key] = (copy.copy(kept[0]), *kept[1:])
+            return kept
+        # The layout is the text box's own (drawing sets its Pango objects on it again), and
+        # holds the width it was broken at (drawing an ellipsis reads it): a copy, with this width.
+        layout = copy.copy(kept[0])
+        layout.max_width = max_width
+        return (layout, *kept[1:])
+
+    def add_font_face(*args, **kwargs):  # a font added: lines broken before may break otherwise
+        store.clear()
+        return original_add(*args, **kwargs)
+
+    modules = [importlib.import_module(name) for name in LINE_BREAKERS]
+    for module in modules:
+        module.split_first_line = split
+    FontConfiguration.add_font_face = add_font_face
+    try:
+        yield
+    finally:
+        for module in modules:
+            module.split_first_line = split_first_line
+        FontConfiguration.add_font_face = original_add
+
+
+PANGO_UNIT = 1 / 1024  # WeasyPrint's FROM_UNITS: a Pango width is a whole number of these
+SHORT_TEXT_RATIO = 4  # split_first_line's `ratio`: how much text it tries first, by the width
+
+
+def _width_key(width, style, percentage):
+    """What split_first_line's result depends on of the width it may fill: not the float
+    itself (the same column's width comes out a few units in the 15th digit apart from one
+    layout to another, as positions add up differently), but everything it computes from it.
+
+    It gives Pango the width in Pango units (int(width * 1024)); it cuts the text it tries
+    first by the width (int(width / font_size * 4)); and it compares the width of lines
+    Pango gave (a whole number k of Pango units, plus the letter spacing) with the width:
+    `line <= width`, `width - line >= 0` and `< 0` all turn on the greatest k whose line fits;
+    `width - line > hyphenate-limit-zone` on the greatest k that leaves more than the zone.
+    Two widths with all of these equal give the same result. None and infinity are kept."""
+    if width is None or not math.isfinite(width):
+        return width
+    spacing = style["letter_spacing"]
+    spacing = None if spacing == "normal" else spacing
+    size = style["font_size"]
+    zone = percentage(style["hyphenate_limit_zone"], style, width)
+    short = (size * SHORT_TEXT_RATIO > width, int(width / size * SHORT_TEXT_RATIO) if size else None)
+    return (int(max(0, width) / PANGO_UNIT), int(width / PANGO_UNIT), width < 2 ** 21, short,
+            _last_unit(lambda k: _line(k, spacing) <= width, width, 0, spacing),
+            _last_unit(lambda k: width - _line(k, spacing) > zone, width, zone, spacing))
+
+
+def _line(units: int, spacing) -> float:
+    """A line's width as WeasyPrint's line_size gives it, for a line of `units` Pango units."""
+    width = units * PANGO_UNIT
+    return width if spacing is None else width + spacing
+
+
+def _last_unit(holds, width: float, room: float, spacing) -> int:
+    """The greatest k for which holds(k), a condition true up to some k and false after it:
+    found next to where exact arithmetic puts it, then checked with the float arithmetic
+    WeasyPrint uses, which may put it one unit off."""
+    k = math.floor((width - room - (spacing or 0)) / PANGO_UNIT)
+    while holds(k + 1):
+        k += 1
+    while not holds(k):
+        k -= 1
+    return k
+
+
+def _frozen(value):
+    """A style's value as a key: its sets (text-decoration-line's) and lists made immutable."""
+    if isinstance(value, (set, frozenset)):
+        return frozenset(value)
+    if isinstance(value, list):
+        return tuple(_frozen(item) for item in value)
+    return value
 
 
 # --- the structure tree ---------------------------------------------------------------
