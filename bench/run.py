@@ -20,7 +20,8 @@ What it measures, each against a goal from the project's issue:
 The edition's inputs are copied once at the start, so edits in the tree during a run do not
 mix into it. Run it on a quiet machine: other processes' load shows in every figure.
 Options: --runs N, --scales 1,10,40, --scale-runs 3,3,1, --profile, --quick, --edition PATH,
---only tagged (just the tagged-against-untagged measure), --only course or check (bench/speed.py).
+--only cold (the cold build against the floor), warm (bench/warm_edits.py) or tagged (the
+tagged-against-untagged measure), --only course or check (bench/speed.py).
 """
 from __future__ import annotations
 
@@ -649,7 +650,7 @@ def main(argv=None) -> int:
     parser.add_argument("--profile", action="store_true", help="also profile one warm build")
     parser.add_argument("--quick", action="store_true", help="3 runs, scales 1 and 10 only: a smoke test")
     parser.add_argument("--results", default=str(HERE / "results.md"), help="where to write the Markdown")
-    parser.add_argument("--only", choices=["tagged", *speed.ONLY], help="run one measure only")
+    parser.add_argument("--only", choices=["cold", "warm", "tagged", *speed.ONLY], help="run one measure only")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -667,7 +668,11 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory(prefix="glossator-bench-") as tmp:
         work = Path(tmp)
         edition = copy_edition(Path(args.edition), work / "edition")
-        if args.only == "tagged":
+        if args.only == "cold":
+            bench_cold(edition, work, args.runs, results)
+        elif args.only == "warm":
+            __import__("warm_edits").bench(edition, work, args.runs, results)  # bench/warm_edits.py
+        elif args.only == "tagged":
             bench_tagged(edition, work, args.runs, results)
         elif args.only:
             speed.ONLY[args.only](edition, work, args.runs, results)

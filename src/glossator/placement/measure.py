@@ -241,13 +241,18 @@ def lines_kept(store: dict, used: set):
     original_add = FontConfiguration.add_font_face
 
     def split(text, style, context, max_width, justification_spacing, is_line_start=True, minimum=False):
+        values = tuple(map(style.__getitem__, LINE_STYLE))
+        key = (hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest(), style.font_config,
+               values, _width_key(max_width, style, percentage), justification_spacing, is_line_start, minimum)
         try:
-            key = (hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest(),
-                   style.font_config, tuple(_frozen(style[name]) for name in LINE_STYLE),
-                   _width_key(max_width, style, percentage), justification_spacing, is_line_start, minimum)
             kept = store.get(key)
-        except TypeError:  # a value that cannot be a key: break it as WeasyPrint does
-            return split_first_line(text, style, context, max_width, justification_spacing, is_line_start, minimum)
+        except TypeError:  # a set among the values (text-decoration-line's): made a frozenset
+            key = (*key[:2], tuple(map(_frozen, values)), *key[3:])
+            try:
+                kept = store.get(key)
+            except TypeError:  # a value that cannot be a key: break it as WeasyPrint does
+                return split_first_line(text, style, context, max_width, justification_spacing, is_line_start,
+                                        minimum)
         used.add(key)
         if kept is None:
             kept = split_first_line(text, style, context, max_width, justification_spacing, is_line_start, minimum)
