@@ -42,3 +42,32 @@ def test_note_heights_are_measured_once_per_sheet_and_forgotten_when_unused():
     assert asked == [[1, 2], [2]]  # one sheet each time, with only the notes that changed
     assert set(reuse.heights) == {"<one>", "<two, edited>"}
     assert reuse.counts() == (2, 0)
+
+
+def test_lines_broken_are_kept_with_the_layouts_that_broke_them_and_forgotten_with_them():
+    """reuse.lines (measure.lines_kept's memo) keeps the lines each kept layout looked up, and
+    those looked up outside a layout kept (a sheet's), and no others, after each build."""
+    reuse = Reuse()
+
+    def laying_out(*keys):
+        def make(html):
+            for key in keys:  # as lines_kept does while the layout is made
+                reuse.lines.setdefault(key, f"line {key}")
+                reuse.lines_used.add(key)
+            return html
+        return make
+
+    reuse.layout("body-1", "<p>a</p>", laying_out("a1", "a2"))
+    reuse.layout("body-2", "<p>b</p>", laying_out("b1"))
+    laying_out("sheet")(None)  # a note's sheet: laid out outside reuse.layout
+    reuse.forget_unused()
+    assert set(reuse.lines) == {"a1", "a2", "b1", "sheet"}
+
+    reuse.layout("body-1", "<p>a</p>", laying_out())  # kept: its lines stay, though not looked up again
+    reuse.layout("body-2", "<p>b, edited</p>", laying_out("b2"))  # laid out again: b1 is no longer used
+    reuse.forget_unused()
+    assert set(reuse.lines) == {"a1", "a2", "b2"}
+
+    reuse.layout("body-1", "<p>a</p>", laying_out())  # body-2 gone (the body is one page shorter)
+    reuse.forget_unused()
+    assert set(reuse.lines) == {"a1", "a2"}
