@@ -37,6 +37,35 @@ def run_cli(*args, cwd=None, timeout=300):
                           capture_output=True, text=True, timeout=timeout)
 
 
+def cli(*args, cwd=None) -> subprocess.CompletedProcess:
+    """`glossator ARGS` run in this process (cli.main, as `python -m glossator` calls it):
+    the same exit code, standard output and error as run_cli gives, without a new process
+    that imports WeasyPrint and loads the fonts again (about 2 s of processor time a build).
+    For what only a process shows (signals, the environment, a hang cut short by a timeout,
+    what a library logs) use run_cli."""
+    import contextlib
+    import gc
+    import io
+    import os
+
+    from glossator import cli as glossator_cli
+
+    out, err, here, threshold = io.StringIO(), io.StringIO(), os.getcwd(), gc.get_threshold()
+    try:
+        if cwd is not None:
+            os.chdir(cwd)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = glossator_cli.main(list(map(str, args)))
+            except SystemExit as exc:  # argparse's usage errors
+                code = exc.code if isinstance(exc.code, int) else 2
+    finally:
+        os.chdir(here)
+        gc.unfreeze()  # a build tunes the collector for its own process (commands.tune_collector)
+        gc.set_threshold(*threshold)
+    return subprocess.CompletedProcess(["glossator", *map(str, args)], code, out.getvalue(), err.getvalue())
+
+
 ARTICLE = """\
 ---
 title: A Small Test Article
@@ -81,8 +110,9 @@ def edition(tmp_path):
 @pytest.fixture(scope="session")
 def build_once(tmp_path_factory):
     """build_once(folder, *options) -> (the CLI's CompletedProcess, its output folder): each
-    edition and set of options is built once per test run, however many tests read it and
-    whichever worker (pytest-xdist) asks first; the others wait for it and read the same files.
+    edition and set of options is built once per test run (by `cli`, in the process),
+    however many tests read it and whichever worker (pytest-xdist) asks first; the others
+    wait for it and read the same files.
     The outputs are read-only to the tests."""
     shared = tmp_path_factory.getbasetemp()
     shared = shared.parent if shared.name.startswith("popen-gw") else shared  # one run, every worker
@@ -101,7 +131,7 @@ def _built(builds: Path, root, *options, wait: bool = True):
             return None
         said = folder / "result.json"
         if not said.exists():
-            result = run_cli("build", *args, "--out", folder / "out")
+            result = cli("build", *args, "--out", folder / "out")
             said.write_text(json.dumps([result.returncode, result.stdout, result.stderr]), encoding="utf-8")
         returncode, stdout, stderr = json.loads(said.read_text(encoding="utf-8"))
     return subprocess.CompletedProcess(["glossator", "build", *args], returncode, stdout, stderr), folder / "out"

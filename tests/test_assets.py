@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import make_edition, run_cli
+from conftest import cli, make_edition, run_cli
 from glossator import styles
 from glossator.errors import InputError
 from glossator.styles import read_stylesheets
@@ -48,7 +48,7 @@ def built(tmp_path_factory):
         "/* shown on screen only: the PDF never reads it */\n"
         "@media screen { body { background: url(img/paper.png) } }\n"
         '.title-block { background-image: url("img/paper.png#top") }\n', encoding="utf-8")
-    result = run_cli("build", root)
+    result = cli("build", root)
     assert result.returncode == 0, result.stderr
     return root
 

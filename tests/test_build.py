@@ -5,7 +5,7 @@ import re
 
 import yaml
 
-from conftest import REPO, SLUG, bundled_build, pdf_pages_text, run_cli
+from conftest import REPO, SLUG, bundled_build, cli, pdf_pages_text, run_cli
 from pdfcheck import article_stream, body_stream, margin_text, read_pdf, reading_text, text_column
 
 
@@ -129,7 +129,7 @@ def test_line_numbers_count_every_fifth_line_in_the_inside_margin(tmp_path):
 
     # The bundled article alone (no notes, glossary or chronology): its pages, at less cost.
     root = make_edition(tmp_path / "edition", article=(REPO / "source" / "article.md").read_text(encoding="utf-8"))
-    result = run_cli("build", root, "--out", tmp_path, "--line-numbers")
+    result = cli("build", root, "--out", tmp_path, "--line-numbers")
     assert result.returncode == 0, result.stderr
     found = []
     with read_pdf(next(tmp_path.glob("*.pdf"))) as pdf:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from pypdf import PdfReader
 
-from conftest import REPO, html_elements, make_edition, run_cli
+from conftest import REPO, cli, html_elements, make_edition
 from glossator.pipeline import check
 from pdfcheck import numbers_at, read_pdf
 
@@ -57,7 +57,7 @@ def test_a_note_destination_is_where_the_note_prints(bundled):
 @pytest.mark.parametrize("option", ["--no-paragraph-numbers"])
 def test_paragraph_destinations_do_not_need_the_numbers(tmp_path, option):
     root = make_edition(tmp_path)
-    result = run_cli("build", root, "--out", root / "out", option)
+    result = cli("build", root, "--out", root / "out", option)
     assert result.returncode == 0, result.stderr
     names = destinations(next((root / "out").glob("*.pdf")))
     assert {"para-1", "para-2", "para-3"} <= set(names)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_cli
+from conftest import cli, run_cli
 from glossator.pipeline import check
 from pdfcheck import body_stream, print_faults, read_pdf
 
@@ -23,7 +23,7 @@ def built(tmp_path_factory):
     out = {}
     for name, paper in BUILDS:
         folder = tmp_path_factory.mktemp(f"{name}-{paper}")
-        result = run_cli("build", EDITIONS / name, "--paper", paper, "--out", folder)
+        result = cli("build", EDITIONS / name, "--paper", paper, "--out", folder)
         assert result.returncode == 0, result.stdout + result.stderr
         out[name, paper] = next(folder.glob("*.pdf"))
     return out

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from conftest import make_edition, run_cli
+from conftest import cli, make_edition, run_cli
 from glossator.fonts import font_findings, named, unset_characters
 from glossator.load import load
 
@@ -112,7 +112,7 @@ def test_pdf_embeds_no_font_of_the_machine(edition, tmp_path):
     tiny_font(root / "styles" / "tiny.ttf", MUSIC)
     (root / "styles" / "extra.css").write_text(
         '@font-face { font-family: "Tiny"; src: url(tiny.ttf); }\n', encoding="utf-8")
-    result = run_cli("build", root, "--out", tmp_path / "out")
+    result = cli("build", root, "--out", tmp_path / "out")
     assert result.returncode == 0, result.stderr
     assert "source/article.md:11: F101 ¶ 2: no font of the edition has 3 of its characters" in result.stderr
     pdf = next((tmp_path / "out").glob("*.pdf"))

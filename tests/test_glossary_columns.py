@@ -142,7 +142,7 @@ def test_the_breaks_are_those_weasyprints_own_balancing_makes():
 def test_an_editions_own_template_without_the_glossary_sheet_is_balanced_by_weasyprint(tmp_path):
     """An edition's own glossary entry without the term line's id (templates/
     glossary-entry.html.j2): the build succeeds, and WeasyPrint balances the columns."""
-    from conftest import run_cli
+    from conftest import cli
 
     root = glossary_edition(tmp_path / "edition")
     template = (REPO / "src" / "glossator" / "templates" / "glossary-entry.html.j2").read_text(encoding="utf-8")
@@ -150,6 +150,6 @@ def test_an_editions_own_template_without_the_glossary_sheet_is_balanced_by_weas
     assert own != template
     (root / "templates").mkdir()
     (root / "templates" / "glossary-entry.html.j2").write_text(own, encoding="utf-8")
-    result = run_cli("build", root, "--out", tmp_path / "out")
+    result = cli("build", root, "--out", tmp_path / "out")
     assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
     assert_columns_read_right(next((tmp_path / "out").glob("*.pdf")), "letter")

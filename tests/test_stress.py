@@ -14,7 +14,7 @@ import statistics
 
 import pytest
 
-from conftest import make_edition, run_cli
+from conftest import cli, make_edition
 from glossator.model import PAPERS
 from pdfcheck import (article_fills, article_stream, body_stream, calls_on, glyphs, lines_of, margin_text, note_places,
                       placed_notes, print_faults, read_pdf, text_column)
@@ -55,7 +55,7 @@ def stress(tmp_path_factory):
     root = tmp_path_factory.mktemp("stress")
     text = article()
     make_edition(root / "plain", article=text)
-    first = run_cli("build", root / "plain", "--out", root / "plain-out")
+    first = cli("build", root / "plain", "--out", root / "plain-out")
     assert first.returncode == 0, first.stderr
     last = last_word_on_first_page(next((root / "plain-out").glob("*.pdf")))
     # Six long notes called from the first words of paragraph 3, one line: they cannot
@@ -65,7 +65,7 @@ def stress(tmp_path_factory):
     spread = [note(f"s{i}", f"5x{i * 30}") for i in range(1, 5)]
     notes = "".join(crowded + spread + [note("last", last)])
     folder = make_edition(root / "edition", article=text, notes=notes)
-    result = run_cli("build", folder, "--out", root / "out")
+    result = cli("build", folder, "--out", root / "out")
     assert result.returncode == 0, result.stderr
     return next((root / "out").glob("*.pdf")), text, 11
 
@@ -111,7 +111,7 @@ def test_notes_crowding_the_last_page_go_to_its_foot(tmp_path, paper):
     closing = paragraph(2).split()
     notes = "".join(note(f"e{k}", " ".join(closing[-k:]) + ".") + "  paragraph: 2\n" for k in range(1, 7))
     folder = make_edition(tmp_path / "edition", article=text, notes=notes)
-    result = run_cli("build", folder, "--out", tmp_path / "out", "--paper", paper)
+    result = cli("build", folder, "--out", tmp_path / "out", "--paper", paper)
     assert result.returncode == 0, result.stderr
     pdf_path = next((tmp_path / "out").glob("*.pdf"))
     assert print_faults(pdf_path) == []
@@ -141,7 +141,7 @@ def giant_edition(tmp_path, words: int):
     giant = "- id: giant\n  quote: \"" + " ".join(paragraph(2).split()[:3]) + "\"\n  body: >-\n    " + \
         enormous(words) + "\n"
     folder = make_edition(tmp_path / "edition", article=text, notes=giant + note("small", " ".join(paragraph(3).split()[:4])))
-    result = run_cli("build", folder, "--out", tmp_path / "out")
+    result = cli("build", folder, "--out", tmp_path / "out")
     assert result.returncode == 0, result.stderr
     pdf_path = next((tmp_path / "out").glob("*.pdf"))
     assert print_faults(pdf_path) == []  # no glyph off the page
@@ -188,7 +188,7 @@ def test_sparse_notes_and_one_long_paragraph_fill_their_pages(tmp_path, shape):
         text = one_long_paragraph()
         notes = "".join(note(f"n{i}-{j}", f"{i}x{j}") for i in range(1, 8) for j in (20, 70))
     folder = make_edition(tmp_path / "edition", article=text, notes=notes)
-    result = run_cli("build", folder, "--out", tmp_path / "out")
+    result = cli("build", folder, "--out", tmp_path / "out")
     assert result.returncode == 0, result.stderr
     pdf_path = next((tmp_path / "out").glob("*.pdf"))
     assert print_faults(pdf_path) == []

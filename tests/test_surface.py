@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, copy_bundled, run_cli
+from conftest import REPO, cli, copy_bundled, run_cli
 from glossator import surface
 from glossator.model import A4, LETTER
 from glossator.styles import Stylesheet
@@ -80,7 +80,7 @@ def extreme(tmp_path_factory):
     root = copy_bundled(tmp_path_factory.mktemp("extreme") / "edition")
     (root / "styles" / "extreme.css").write_text(EXTREME, encoding="utf-8")
     out = root / "output"
-    result = run_cli("build", root, "--paper", "a4", "--out", out)
+    result = cli("build", root, "--paper", "a4", "--out", out)
     assert result.returncode == 0, result.stderr
     geometry = surface.geometry(A4, surface.read([sheet(EXTREME)]))
     return next(out.glob("*.pdf")), geometry
@@ -112,7 +112,7 @@ def test_an_editions_own_title_block_is_set_and_its_notes_still_placed(tmp_path)
     (root / "templates" / "title-block.html.j2").write_text(
         '<p class="kicker">Reader for Period 3</p>\n<h1 class="title">{{ meta.title | upper }}</h1>\n',
         encoding="utf-8")
-    result = run_cli("build", root, "--out", tmp_path / "out")
+    result = cli("build", root, "--out", tmp_path / "out")
     assert result.returncode == 0 and "R107" not in result.stdout + result.stderr, result.stderr
     pdf = next((tmp_path / "out").glob("*.pdf"))
     with read_pdf(pdf) as doc:

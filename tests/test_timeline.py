@@ -8,7 +8,7 @@ import pytest
 from jinja2 import Environment, FileSystemLoader
 
 import glossator
-from conftest import make_edition, run_cli
+from conftest import cli, make_edition
 from glossator.model import ComposedEvent, PartialDate
 from glossator.timeline import DOT, LABEL_SIZE, build_timeline, label_width
 from pdfcheck import read_pdf
@@ -62,7 +62,7 @@ def test_the_first_year_prints_whole(tmp_path):
         - date: "1979-11-04"
           event: Iranian students seize the U.S. embassy in Tehran.
         """)
-    result = run_cli("build", root, "--out", root / "out")
+    result = cli("build", root, "--out", root / "out")
     assert result.returncode == 0, result.stderr
     with read_pdf(next((root / "out").glob("*.pdf"))) as pdf:
         page = next(p for p in pdf.pages if "Chronology" in (p.extract_text() or ""))

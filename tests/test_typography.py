@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import REPO, make_edition, run_cli
+from conftest import REPO, cli, make_edition
 from glossator.balance import SAFETY, TITLE_FONT, balance, balanced_title
 from glossator.compose import ACRONYM
 from glossator.model import LETTER, PAPERS, Piece
@@ -235,7 +235,7 @@ def long_title_pdf(tmp_path_factory):
                "of the United States: the gravity of the situation which confronts the world today "
                "necessitates my appearance before a joint session of the Congress.\n")
     make_edition(root, article=article)
-    result = run_cli("build", root, "--out", root / "out")
+    result = cli("build", root, "--out", root / "out")
     assert result.returncode == 0, result.stderr
     return next((root / "out").glob("*.pdf"))
 

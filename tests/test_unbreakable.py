@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import make_edition, pdf_pages_text, run_cli
+from conftest import cli, make_edition, pdf_pages_text, run_cli
 from pdfcheck import body_stream, margin_text, reading_text
 from glossator.load import load
 from glossator.unbreakable import mark_unbreakable, unbreakable_findings
@@ -78,7 +78,7 @@ def test_check_names_each_long_word_and_its_place(tmp_path):
 
 def test_no_glyph_lands_outside_the_page_and_no_letter_is_lost(tmp_path):
     root = edition_with_long_words(tmp_path / "e")
-    result = run_cli("build", root, "--out", tmp_path / "out")
+    result = cli("build", root, "--out", tmp_path / "out")
     assert result.returncode == 0, result.stderr
     assert "L103" not in result.stderr and result.stderr.count("L104") == 7
     pdf = next((tmp_path / "out").glob("*.pdf"))

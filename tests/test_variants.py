@@ -11,7 +11,7 @@ import statistics
 import pytest
 from pypdf import PdfReader, PdfWriter
 
-from conftest import ARTICLE, REPO, make_edition, pdf_pages_text, run_cli
+from conftest import ARTICLE, REPO, cli, make_edition, pdf_pages_text, run_cli
 from glossator.model import LARGE_PRINT, PAPERS
 from pdfcheck import (article_fills, article_stream, body_stream, glyphs, margin_text, note_places, numbers_at,
                       print_faults, read_pdf)
@@ -143,7 +143,7 @@ def small(tmp_path_factory):
     root = make_edition(tmp_path_factory.mktemp("small") / "edition", notes=NOTES,
                         article=ARTICLE.replace("lang: en", "lang: en\neditor: A. Teacher", 1))
     (root / "annotations" / "questions.yaml").write_text(QUESTIONS, encoding="utf-8")
-    result = run_cli("build", root, "--all")
+    result = cli("build", root, "--all")
     assert result.returncode == 0, result.stderr
     assert "wrote" in result.stdout and "Traceback" not in result.stderr
     return {copy: (flat(" ".join(pdf_pages_text(root / "output" / name))), root / "output" / name) for copy, name in (
@@ -208,7 +208,7 @@ def test_a_warm_rebuild_of_every_copy_lays_out_only_what_a_question_edit_changed
 
 def test_one_copy_and_its_booklet_are_written_alone(tmp_path):
     root = make_edition(tmp_path / "ed", notes=NOTES)
-    result = run_cli("build", root, "--variant", "large-print", "--booklet", "--paper", "a4")
+    result = cli("build", root, "--variant", "large-print", "--booklet", "--paper", "a4")
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in (root / "output").iterdir()) == [
         "a-small-test-article-large-print-booklet.pdf", "a-small-test-article-large-print.pdf"]

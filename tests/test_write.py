@@ -11,7 +11,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from conftest import make_edition, run_cli
+from conftest import cli, make_edition, run_cli
 from glossator import write
 from glossator.errors import OutputError
 
@@ -347,7 +347,7 @@ def test_a_build_killed_between_two_renames_leaves_each_output_whole_and_the_nex
     hidden = sorted((name.split(".")[-1], data) for name, data in left.items() if name.startswith("."))
     assert hidden == [("old", before[f"{SLUG}.pdf"]), ("tmp", new[f"{SLUG}.html"])]
     # The next build replaces the set and removes what the killed one left.
-    result = run_cli("build", root)
+    result = cli("build", root)
     assert result.returncode == 0, result.stderr
     assert every_file(root / "output") == {**new, "notes-to-self.txt": before["notes-to-self.txt"]}
 
@@ -369,7 +369,7 @@ def test_a_folder_where_the_html_goes_fails_the_build_and_the_pdf_is_not_replace
     html.unlink()
     html.mkdir()
     (html / "index.html").write_bytes(b"a page of the user's")
-    result = run_cli("build", root)
+    result = cli("build", root)
     assert result.returncode == 4, result.stderr
     assert f"output/{SLUG}.html: O101 cannot write " in result.stderr
     assert "a folder stands where this output goes; move it away" in result.stderr
@@ -404,14 +404,14 @@ def test_a_build_says_its_findings_from_where_it_was_run_what_it_left_and_what_i
     nothing (and names the earlier outputs only where there are some), and says which outputs
     a build left unchanged because they already held the same bytes."""
     root = make_edition(tmp_path / "ed", notes=NOTES.replace("the Quds Force", "the Quds Brigade of the IRGC"))
-    failed = run_cli("build", "ed", cwd=tmp_path)
+    failed = cli("build", "ed", cwd=tmp_path)
     assert failed.returncode == 1
     assert "ed/annotations/notes.yaml:" in failed.stderr and "A101 note 'quds'" in failed.stderr
     assert failed.stderr.splitlines()[-1] == "glossator: build failed; nothing was written."
     assert not (root / "output").exists()
 
     (root / "annotations" / "notes.yaml").write_text(NOTES, encoding="utf-8")
-    first, again = run_cli("build", "ed", cwd=tmp_path), run_cli("build", "ed", cwd=tmp_path)
+    first, again = cli("build", "ed", cwd=tmp_path), cli("build", "ed", cwd=tmp_path)
     assert first.returncode == again.returncode == 0, first.stderr + again.stderr
     assert f"wrote ed/output/{SLUG}.pdf" in first.stdout.splitlines()
     assert f"unchanged ed/output/{SLUG}.pdf" in again.stdout.splitlines()
@@ -420,7 +420,7 @@ def test_a_build_says_its_findings_from_where_it_was_run_what_it_left_and_what_i
     before = every_file(root / "output")
     (root / "annotations" / "notes.yaml").write_text(NOTES.replace("the Quds Force", "the Quds Brigade"),
                                                      encoding="utf-8")
-    failed = run_cli("build", "ed", cwd=tmp_path)
+    failed = cli("build", "ed", cwd=tmp_path)
     assert failed.returncode == 1
     assert failed.stderr.splitlines()[-1] == ("glossator: build failed; nothing was written, and the outputs in "
                                               "ed/output/ were left as they were.")
