@@ -167,8 +167,16 @@ def bundled(build_once):
 
 
 def pdf_pages_text(pdf: Path) -> list[str]:
-    with read_pdf(pdf) as doc:
-        return [page.extract_text() or "" for page in doc.pages]
+    """Each page's text (pdfplumber's extract_text), worked out once per PDF however many
+    tests read it: a built PDF is replaced whole, never changed in place (as read_pdf)."""
+    stat = Path(pdf).stat()
+    return list(_pages_text(str(Path(pdf).resolve()), stat.st_mtime_ns, stat.st_size))
+
+
+@functools.lru_cache(maxsize=16)
+def _pages_text(path: str, mtime_ns: int, size: int) -> tuple[str, ...]:
+    with read_pdf(path) as doc:
+        return tuple(page.extract_text() or "" for page in doc.pages)
 
 
 def copy_bundled(dest: Path) -> Path:
