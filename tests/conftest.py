@@ -61,8 +61,9 @@ def cli(*args, cwd=None) -> subprocess.CompletedProcess:
                 code = exc.code if isinstance(exc.code, int) else 2
     finally:
         os.chdir(here)
-        gc.unfreeze()  # a build tunes the collector for its own process (commands.tune_collector)
-        gc.set_threshold(*threshold)
+        if gc.get_threshold() != threshold:  # a build tuned the collector for a process of its own
+            gc.unfreeze()  # (commands.tune_collector): the test run's garbage is collected as before
+            gc.set_threshold(*threshold)
     return subprocess.CompletedProcess(["glossator", *map(str, args)], code, out.getvalue(), err.getvalue())
 
 
