@@ -138,7 +138,7 @@ def _made(root: Path, folder: Path, checked: Checked, options: Options, renderer
     if own_process:
         tune_collector()
 
-    renderer = renderer or Renderer(root)
+    renderer = renderer or Renderer(root, keep=False)  # none kept: a one-off build (watch passes its own)
     refuse_links_out(root)  # on every build: a kept renderer checked the links only when it was made
     slug = checked.edition.meta.slug
     sheets = surface.read(renderer.sheets)  # the geometry the edition's stylesheets set (surface.py)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import gc
 import hashlib
 import logging
 import re
@@ -37,8 +38,8 @@ from .columns import places, set_columns
 from .errors import RenderError, finding
 from .model import BLEED_MM, PX_PER_PT, Edition, Geometry, Options, Where
 from .placement.engine import discrepancies, note_area, page_refs, place, too_long
-from .placement.measure import (backgrounds_kept, compressed_kept, lines_kept, measure, pages_drawn_kept,
-                                paragraph_parts, short_lines, subsets_kept, tags_recorded)
+from .placement.measure import (backgrounds_kept, boxes_released, compressed_kept, lines_kept, measure,
+                                pages_drawn_kept, paragraph_parts, short_lines, subsets_kept, tags_recorded)
 from .placement.model import Measured
 from .placement.pages import body_pages
 from .placement.plan import Plan, placement_css
@@ -78,7 +79,9 @@ class GlossaryPage:
 class Renderer:
     """Holds what is worth keeping between builds: templates, parsed CSS, loaded fonts."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, keep: bool = True):
+        """keep: keep what a build made for the next one (`watch`); False for a one-off build
+        (`glossator build`), which lets each layout go once the PDF is drawn from it."""
         from weasyprint import CSS
 
         from .fetch import EditionFonts, make_fetcher
@@ -104,10 +107,11 @@ class Renderer:
         self.env.filters["full_stop"] = full_stop
         self.env.tests["sentence"] = ends_sentence
         self.templates = b""  # the templates' digest, read as each build starts (after its checks): read_templates
+        self.keep = keep
         self.reuse = Reuse()  # layouts, note heights and font subsets, kept for the next build
         self.reuses: dict[str, Reuse] = {}  # ...one set per variant (--all builds them in turn)
         self.pdfs: dict[str, tuple] = {}  # variant -> (its pages, its PDF): see pdf_of
-        self.drawn: dict[tuple, dict] = {}  # kind of PDF -> each page drawn for it: see write_pdf
+        self.drawn: dict[tuple, dict] = {}  # kind of PDF -> each page drawn for it: see drawn_pdf
         self.compressed: dict[tuple, dict] = {}  # kind of PDF -> each stream compressed for it: likewise
         self._planned = None  # ((edition, plan, with_body), what the template reads of them): see planned
 
@@ -122,6 +126,7 @@ class Renderer:
         self.reuse.counts()
         self.read_templates()
         body, measured, plan, final_args = self.lay_out_body(edition, geometry, options)
+        self.let_go()  # the layouts it measured from
         final_args = {**final_args, "question_pages": question_pages(edition.questions, measured)}
         document = self.with_appendices(body, edition, geometry, options, final_args)
         front = 0  # pages before the article's first, numbered i, ii… so that page 1 is the article's
@@ -129,6 +134,8 @@ class Renderer:
             document, front = self.with_overview(document, edition, geometry, options, final_args, measured)
         layouts, reused = self.reuse.counts()
         self.reuse.forget_unused()
+        if not self.keep:  # a one-off build: the document's pages hold all it will draw
+            self.reuse.layouts.clear()
         warnings = short_line_warnings(edition, measured, geometry) + tuple(
             finding("L101", n.where or Where("annotations/notes.yaml"), number=n.number, id=n.id)
             for n in edition.notes if n.number in plan.long)
@@ -367,25 +374,37 @@ class Renderer:
         pages (every layout of this copy reused: `watch --all` after an edit to another
         copy's text). The pages themselves are kept with the bytes, so none can be freed
         and another take its place unnoticed."""
+        if not self.keep:  # a one-off build: each page's boxes go before pikepdf restructures the PDF
+            pdf, recorded = self.drawn_pdf(document, options, None, {})
+            boxes_released(document)
+            self.let_go()
+            return self.finished(pdf, recorded, edition, options, front)
         # One kept PDF per copy and kind of PDF (tagged or not, PDF/A, print shop).
         kind = (options.variant, options.tagged, options.pdf_variant, options.embed_sources, options.print_shop)
         kept = self.pdfs.get(kind) if not options.embed_sources else None  # the files embedded may have changed
         if kept and len(kept[0]) == len(document.pages) and all(a is b for a, b in zip(kept[0], document.pages)):
             return kept[1]
         self.pdfs.pop(kind, None)
-        pdf = self.write_pdf(document, edition, options, self.drawn.setdefault(kind, {}),
-                             self.compressed.setdefault(kind, {}), front)
+        pdf, recorded = self.drawn_pdf(document, options, self.drawn.setdefault(kind, {}),
+                                       self.compressed.setdefault(kind, {}))
+        pdf = self.finished(pdf, recorded, edition, options, front)
         self.pdfs[kind] = (tuple(document.pages), pdf)
         return pdf
 
-    def write_pdf(self, document, edition: Edition, options: Options, drawn: dict, compressed: dict,
-                  front: int = 0) -> bytes:
-        """The PDF of the laid-out document, of the kind options ask for (tagging.py: tagged
-        by default, PDF/A, PDF/X-4 for a print shop), its structure tree in reading order.
-        drawn: the pages drawn for the last PDF of this kind, which are not drawn again;
-        compressed: likewise, the streams compressed for it.
-        front: pages before the article's first, labelled i, ii… (tagging.finish)."""
-        from .tagging import embedded_files, finish, pdf_errors, weasyprint_options
+    def let_go(self) -> None:
+        """In a one-off build, free now what was let go: WeasyPrint's boxes hold reference
+        cycles, which the collector, tuned to run seldom (commands.tune_collector), would
+        free late, and what the build makes next (layouts, the PDF) would take new memory."""
+        if not self.keep:
+            gc.collect()
+
+    def drawn_pdf(self, document, options: Options, drawn: dict | None, compressed: dict) -> tuple[bytes, dict]:
+        """WeasyPrint's PDF of the laid-out document, of the kind options ask for (tagging.py:
+        tagged by default, PDF/A, PDF/X-4 for a print shop), and the HTML element each of its
+        structure elements was made for (measure.tags_recorded), for finished().
+        drawn: the pages drawn for the last PDF of this kind, which are not drawn again (None:
+        none kept, for a one-off build); compressed: likewise, the streams compressed for it."""
+        from .tagging import weasyprint_options
 
         recorded: dict[int, tuple] = {}
         # WeasyPrint adds the output intent's colour profile to the document it writes: a copy,
@@ -399,6 +418,14 @@ class Renderer:
         except Exception as exc:
             raise RenderError([finding("R102", None, reason=f"{type(exc).__name__}: {exc}")]) from exc
         self.fetcher.check()  # images inside SVG are fetched only while the PDF is drawn
+        return pdf, recorded
+
+    def finished(self, pdf: bytes, recorded: dict, edition: Edition, options: Options, front: int) -> bytes:
+        """WeasyPrint's PDF with its structure tree in reading order, the edition's files
+        attached (--embed-sources) and its metadata completed (tagging.finish).
+        front: pages before the article's first, labelled i, ii…"""
+        from .tagging import embedded_files, finish, pdf_errors
+
         files = embedded_files(self.root) if options.embed_sources else {}
         try:
             return finish(pdf, options, recorded, paragraph_ids(edition), files, front)

@@ -381,13 +381,21 @@ def backgrounds_kept(document):
             layers[:] = before
 
 
+def boxes_released(document) -> None:
+    """Let go of the boxes of every page of the document, once its PDF is drawn and tagged
+    (a one-off build: nothing draws them again). What the pages say of themselves (size,
+    anchors, links) stays."""
+    for page in document.pages:
+        page._page_box = None
+
+
 # --- pages drawn -------------------------------------------------------------------------
 
 RESOURCES = ("ExtGState", "XObject", "Pattern", "Shading")  # what drawing a page may add
 
 
 @contextmanager
-def pages_drawn_kept(store: dict):
+def pages_drawn_kept(store: dict | None):
     """While the PDF is written, a page drawn for the last PDF of this kind (the very Page
     object: its layout was kept, reuse.py) is not drawn again: what drawing it gave, its
     content stream, the glyphs it used and its marked content, is put back. Drawing is
@@ -400,7 +408,7 @@ def pages_drawn_kept(store: dict):
     back, with copies of its groups as drawn, where as many come before it. A page that
     adds other resources named by count (patterns, shadings, states: an SVG's gradient, a
     mask) or draws a glyph no font has is drawn every time: those names and glyph ids
-    depend on the pages before it."""
+    depend on the pages before it. store None: none is kept (a one-off build)."""
     from pydyf import _to_bytes
     from weasyprint.document import Page
     from weasyprint.pdf.stream import Stream
@@ -410,7 +418,7 @@ def pages_drawn_kept(store: dict):
     used: dict = {}
 
     def paint(page, stream, scale=1):
-        kept = store.get(page)
+        kept = store.get(page) if store is not None else None
         if kept is None or kept[:2] != (scale, len(stream._resources["XObject"])):
             kept = drawn(page, stream, scale)
         _, _, ops, fonts, states, groups, tags, keep = kept
@@ -426,7 +434,7 @@ def pages_drawn_kept(store: dict):
             stream._resources["ExtGState"].setdefault(key, state)
         if tags is not None:
             stream._tags.update(tags)
-        if keep:
+        if keep and store is not None:
             used[page] = kept
 
     def drawn(page, stream, scale):
@@ -476,8 +484,9 @@ def pages_drawn_kept(store: dict):
         yield
     finally:
         Page.paint = original_paint
-        store.clear()
-        store.update(used)
+        if store is not None:
+            store.clear()
+            store.update(used)
 
 
 def _twin(value, color_space, twins: dict | None = None):
