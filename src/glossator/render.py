@@ -412,7 +412,8 @@ class Renderer:
         document = document.copy()
         document.color_profiles = dict(document.color_profiles)
         try:
-            with subsets_kept(self.reuse.subsets), tags_recorded(recorded), backgrounds_kept(document), \
+            with subsets_kept(self.reuse.subsets), tags_recorded(recorded, release=not self.keep), \
+                    backgrounds_kept(document), \
                     pages_drawn_kept(drawn), compressed_kept(compressed), _quiet_weasyprint():
                 pdf = document.write_pdf(**weasyprint_options(options))
         except Exception as exc:

@@ -339,11 +339,16 @@ def _frozen(value):
 # --- the structure tree ---------------------------------------------------------------
 
 @contextmanager
-def tags_recorded(found: dict[int, tuple]):
+def tags_recorded(found: dict[int, tuple], release: bool = False):
     """While a tagged PDF is written, note which HTML element each structure element was made
     for: found[PDF object number] = (element serial, tag, id, classes). WeasyPrint's tree
     knows only tag names; tagging.py needs the ids and classes to put notes after their
-    paragraph, join a paragraph's pieces and drop what is not the text (a page number)."""
+    paragraph, join a paragraph's pieces and drop what is not the text (a page number).
+    release: let go of each page's boxes once its structure is made, the last thing that
+    reads them (a one-off build), so that the structure of the pages after it takes the
+    memory they held. (Every page's elements are alive while the first is tagged, so an
+    element's id() is never another's.)"""
+    from weasyprint.formatting_structure.boxes import PageBox
     from weasyprint.pdf import tags
 
     original = tags._build_box_tree
@@ -359,6 +364,8 @@ def tags_recorded(found: dict[int, tuple]):
                 found.setdefault(element.number, (serial, source.element_tag, html.get("id") or "",
                                                   frozenset((html.get("class") or "").split())))
             yield element
+        if release and isinstance(box, PageBox):
+            box.children = []
 
     tags._build_box_tree = recording
     try:
