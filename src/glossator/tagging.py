@@ -41,7 +41,7 @@ BLOCKS = {"p", "h1", "h2", "h3", "li", "dd", "dt", "div"}  # what a note is read
 _MARKED = re.compile(rb"/(\w+)\n<</MCID (\d+)>>\nBDC")  # how WeasyPrint (pydyf) opens marked content
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one for every structure element: many in a long article
 class Source:
     """The HTML element a structure element was made for (placement.measure.tags_recorded)."""
     serial: int  # the same for every piece of one element
@@ -50,7 +50,7 @@ class Source:
     classes: frozenset
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Node:
     obj: object  # the pikepdf structure element
     role: str  # its /S, without the slash

@@ -353,6 +353,7 @@ def tags_recorded(found: dict[int, tuple], release: bool = False):
 
     original = tags._build_box_tree
     serials: dict[int, int] = {}  # id(HTML element) -> serial: fragments of one element share it
+    classes: dict[str, frozenset] = {}  # one set per class attribute: a long article has many elements
 
     def recording(box, *args):
         for element in original(box, *args):  # its recursive calls come back through here
@@ -361,8 +362,9 @@ def tags_recorded(found: dict[int, tuple], release: bool = False):
             if html is not None and isinstance(html.tag, str) and source.element_tag \
                     and "::" not in source.element_tag:
                 serial = serials.setdefault(id(html), len(serials))
+                names = html.get("class") or ""
                 found.setdefault(element.number, (serial, source.element_tag, html.get("id") or "",
-                                                  frozenset((html.get("class") or "").split())))
+                                                  classes.setdefault(names, frozenset(names.split()))))
             yield element
         if release and isinstance(box, PageBox):
             box.children = []
