@@ -29,8 +29,8 @@ def test_a_one_off_build_lets_its_layouts_go_and_writes_what_a_kept_renderer_wri
     build(root, tmp_path / "one-off")
     [renderer] = made
     assert not renderer.keep
-    assert renderer.reuse.layouts == {} and renderer.pdfs == {} and renderer.drawn == {}
+    assert renderer.reuse.layouts == {} and renderer.reuse.lines == {} and renderer.pdfs == {} and renderer.drawn == {}
     kept = Spied(root)
     build(root, tmp_path / "kept", renderer=kept)
-    assert kept.reuse.layouts and kept.pdfs and kept.drawn  # `watch`'s renderer keeps them
+    assert kept.reuse.layouts and kept.reuse.lines and kept.pdfs and kept.drawn  # `watch`'s renderer keeps them
     assert outputs(tmp_path / "one-off") == outputs(tmp_path / "kept")
