@@ -114,14 +114,11 @@ class Anchorer:
     def __init__(self, article: Article):
         self.article = article
         self.paragraphs = [(i, b) for i, b in enumerate(article.blocks) if b.kind == "paragraph"]
-        # Joined once (Block.text joins its runs on every call): every quote is looked for in
-        # every paragraph, which is quotes times paragraphs joins, quadratic in the article.
-        self.texts = [b.text for _, b in self.paragraphs]
         self._folded_by: dict[bool, list[Folded]] = {}  # folded when a quote first needs it: most match as written
 
     def _folded(self, casefold: bool) -> list[Folded]:
         if casefold not in self._folded_by:
-            self._folded_by[casefold] = [fold(text, casefold) for text in self.texts]
+            self._folded_by[casefold] = [fold(b.text, casefold) for _, b in self.paragraphs]
         return self._folded_by[casefold]
 
     def candidates(self, quote: str) -> tuple[list[Candidate], int]:
@@ -137,7 +134,8 @@ class Anchorer:
 
     def _find_exact(self, quote: str) -> list[Candidate]:
         found = []
-        for (index, block), text in zip(self.paragraphs, self.texts):
+        for index, block in self.paragraphs:
+            text = block.text
             start = text.find(quote) if quote else -1
             while start != -1:  # each match after the last, as a search for the words would find them
                 end = start + len(quote)

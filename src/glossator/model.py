@@ -214,7 +214,7 @@ class Block:
     where: Where
     number: int | None = None
 
-    @property
+    @functools.cached_property  # joined once: anchoring looks for every quote in every paragraph
     def text(self) -> str:
         return "".join(run.text for run in self.runs)
 
