@@ -172,16 +172,17 @@ def stale_copies(root: Path, folder: Path, slug: str, made: set[str]) -> list[Fi
     folder by an earlier build, made before an input last changed: a teacher who rebuilt
     the reader's copy would otherwise print last week's student copy."""
     copies = {filename(slug, v) for v in VARIANTS} | {booklet_filename(slug, v) for v in VARIANTS}
-    newest = newest_input(root)
-    found = []
+    made_at = {}
     for name in sorted(copies - made):
         try:
-            stale = newest is not None and (folder / name).stat().st_mtime < newest[0]
+            made_at[name] = (folder / name).stat().st_mtime
         except OSError:
             continue  # no such copy
-        if stale:
-            found.append(finding("O106", Where(edition_path(root, folder / name)), changed=newest[1]))
-    return found
+    newest = newest_input(root) if made_at else None  # the inputs are walked only if there is a copy to judge
+    if newest is None:
+        return []
+    return [finding("O106", Where(edition_path(root, folder / name)), changed=newest[1])
+            for name, when in made_at.items() if when < newest[0]]
 
 
 def edition_path(root: Path, path: Path) -> str:
