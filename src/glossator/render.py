@@ -133,8 +133,9 @@ class Renderer:
         if options.variant == "teacher":
             document, front = self.with_overview(document, edition, geometry, options, final_args, measured)
         layouts, reused = self.reuse.counts()
-        self.reuse.forget_unused()
-        if not self.keep:  # a one-off build: the document's pages hold all it will draw; lines, heights go
+        if self.keep:
+            self.reuse.forget_unused()
+        else:  # a one-off build: the document's pages hold all it will draw; lines, heights go
             self.reuse = self.reuses[options.variant] = Reuse()
         warnings = short_line_warnings(edition, measured, geometry) + tuple(
             finding("L101", n.where or Where("annotations/notes.yaml"), number=n.number, id=n.id)
